@@ -1,0 +1,108 @@
+"""The root click group, its shared options, and the mapping of known errors to exit codes.
+
+Every command gets an `AppContext` that loads settings and opens the Moodle connection on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lms_sync.config import ConfigError, Settings, load_settings
+from lms_sync.exit_codes import ExitCode
+from lms_sync.logs import configure_logging
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleUnreachable
+from lms_sync.redaction import redact
+
+
+class InputError(Exception):
+    """Bad user input (a file or an argument): message says where and what to do; exit code 2."""
+
+
+@dataclass
+class AppContext:
+    config_path: Path | None
+    verbose: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+    _client: MoodleClient | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    def moodle(self) -> MoodleClient:
+        if self._client is None:
+            self._client = MoodleClient.from_settings(self.settings)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            if self.verbose:
+                click.echo(self._client.ledger.render(), err=True)
+            self._client.close()
+
+
+def _exit_code_for(exc: BaseException) -> ExitCode | None:
+    if isinstance(exc, (ConfigError, InputError)):
+        return ExitCode.CONFIG_OR_INPUT
+    if isinstance(exc, (MoodleAuthError, MoodleUnreachable)):
+        return ExitCode.MOODLE_UNAVAILABLE
+    if isinstance(exc, MoodleError):
+        return ExitCode.SOME_RUNS_FAILED
+    return None
+
+
+class LmsSyncGroup(click.Group):
+    """Turns the project's known exceptions into one clear line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # noqa: BLE001 - mapped or re-raised below
+            code = _exit_code_for(exc)
+            if code is None:
+                raise
+            click.echo(f"error: {redact(str(exc))}", err=True)
+            ctx.exit(int(code))
+
+
+@click.group(cls=LmsSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="LMS_SYNC_CONFIG",
+    help="Settings file (default: ./lms-sync.toml if it exists).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Debug logs and the per-function call ledger on stderr.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs to this file.")
+@click.option("--log-json", is_flag=True, help="Write logs as JSON lines.")
+@click.version_option(package_name="lms-sync")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None, verbose: bool, log_file: Path | None, log_json: bool) -> None:
+    """Sync the institute's workshops with its Moodle: plan, push, pull, report."""
+    configure_logging(verbose=verbose, log_file=log_file, as_json=log_json, stream=sys.stderr)
+    app = ctx.ensure_object(AppContext) if isinstance(ctx.obj, AppContext) else AppContext(config_path)
+    app.config_path = config_path if config_path is not None else app.config_path
+    app.verbose = verbose
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def pass_app(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: hand the command its `AppContext`."""
+    return click.pass_obj(function)
+
+
+def get_logger(name: str) -> logging.Logger:
+    return logging.getLogger(f"lms_sync.{name}")

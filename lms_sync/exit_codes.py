@@ -1,0 +1,14 @@
+"""The process exit codes of every lms-sync command, stable and documented in the README.
+
+Cron and systemd read these; change them only with a note in the changelog.
+"""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    SOME_RUNS_FAILED = 1
+    CONFIG_OR_INPUT = 2
+    MOODLE_UNAVAILABLE = 3
+    LOCKED = 4
