@@ -1,0 +1,31 @@
+"""`lms-sync check`: one call that tells whether the site, the token and its service are ready for lms-sync.
+
+Exit 0 when every command can run, 3 when functions are missing or the site/token does not answer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lms_sync.check import SUPPORTED_RELEASES, check_site
+from lms_sync.cli.app import AppContext, main, pass_app
+from lms_sync.exit_codes import ExitCode
+from lms_sync.moodle.functions import all_required_functions
+from lms_sync.rendering import render_text
+
+
+@main.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@pass_app
+def check_command(app: AppContext, as_json: bool) -> None:
+    """Check the Moodle site, the token's user and the functions its service allows."""
+    report = check_site(app.moodle())
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text("check.txt.j2", report=report, supported=SUPPORTED_RELEASES,
+                               total=len(all_required_functions())), nl=False)
+    if not report.ok:
+        raise SystemExit(int(ExitCode.MOODLE_UNAVAILABLE))

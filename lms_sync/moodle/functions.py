@@ -1,0 +1,76 @@
+"""The web-service functions lms-sync uses, grouped by the command that needs them: the single source of truth.
+
+`lms-sync check` compares this list with the token's service; the README's least-privilege setup is derived from it.
+"""
+
+from __future__ import annotations
+
+BATCH_FUNCTION = "tool_mobile_call_external_functions"
+_READ_MARKERS = ("_get_", "_list_", "_search_", "_read_")
+
+SITE_INFO = "core_webservice_get_site_info"
+
+_OBSERVE = (
+    SITE_INFO,
+    "core_course_get_categories",
+    "core_course_get_courses_by_field",
+    "core_course_get_contents",
+    "core_user_get_users_by_field",
+    "core_enrol_get_enrolled_users",
+    "core_group_get_course_groups",
+    "core_calendar_get_calendar_events",
+    "mod_forum_get_forums_by_courses",
+    "mod_forum_get_forum_discussions",
+)
+
+FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
+    "check": (SITE_INFO,),
+    "plan": _OBSERVE,
+    "push": _OBSERVE + (
+        "core_course_create_categories",
+        "core_course_create_courses",
+        "core_course_update_courses",
+        "core_course_import_course",
+        "core_update_inplace_editable",
+        "core_user_create_users",
+        "enrol_manual_enrol_users",
+        "core_group_create_groups",
+        "core_group_add_group_members",
+        "core_calendar_create_calendar_events",
+        "mod_forum_add_discussion",
+    ),
+    "pull": (
+        SITE_INFO,
+        "core_course_get_courses_by_field",
+        "core_enrol_get_enrolled_users",
+        "core_completion_get_course_completion_status",
+        "core_completion_get_activities_completion_status",
+        "mod_feedback_get_feedbacks_by_courses",
+        "mod_feedback_get_items",
+        "mod_feedback_get_responses_analysis",
+        "mod_feedback_get_non_respondents",
+    ),
+    "blueprint verify": (
+        SITE_INFO,
+        "core_course_get_courses_by_field",
+        "core_course_get_contents",
+        "mod_feedback_get_feedbacks_by_courses",
+        "mod_feedback_get_items",
+    ),
+}
+
+OPTIONAL_FUNCTIONS: dict[str, str] = {
+    BATCH_FUNCTION: "batches independent reads into one request (faster plan and pull)",
+}
+
+
+def all_required_functions() -> set[str]:
+    return {name for names in FUNCTIONS_BY_COMMAND.values() for name in names}
+
+
+def is_read_function(wsfunction: str) -> bool:
+    """Moodle's naming convention: getters and listers have no side effects and may always be repeated.
+
+    `tool_mobile_call_external_functions` counts as a read because lms-sync only ever batches reads through it.
+    """
+    return any(marker in wsfunction for marker in _READ_MARKERS) or wsfunction == BATCH_FUNCTION
