@@ -83,14 +83,14 @@ class _RunReader:
             for index, entry in enumerate(self._table_list(raw, "trainer", lines))
             if (trainer := self._trainer(entry, lines.sub_table("trainer", index))) is not None
         ]
-        if not trainers:
+        if "trainer" not in raw:
             self.log.warning(lines.header, "the run has no trainer; add a [[run.trainer]] table with email, firstname, lastname")
         check_trainers(trainers, self.log)
         csv_path, rows = self._participants(raw, lines)
         if csv_path is not None:
             check_participants(rows, csv_path, trainers, self.log)
-        self._check_template_and_size(raw, lines, len(rows))
         start, end = self._run_span(raw, lines, sessions)
+        self._check_template_and_size(raw, lines, len(rows))
         if self.log.current_run_failed or start is None or end is None:
             return None
         try:
@@ -110,13 +110,14 @@ class _RunReader:
             self.log.error(self._line_of_error(exc, lines, fallback="end"), describe_validation_error(exc))
             return None
 
-    def _check_keys(self, raw: dict[str, Any], known: tuple[str, ...], table: TableLines, where: str) -> None:
-        for key in raw:
-            if key in known:
-                continue
+    def _check_keys(self, raw: dict[str, Any], known: tuple[str, ...], table: TableLines, where: str) -> bool:
+        """Log each unknown key with a suggestion; True when all keys are known."""
+        unknown = [key for key in raw if key not in known]
+        for key in unknown:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             self.log.error(table.of(key), f"unknown key {key!r} in {where}{hint}; known keys: {', '.join(known)}")
+        return not unknown
 
     def _check_slug_key(self, raw: dict[str, Any], key: str, lines: RunLines) -> None:
         value = raw.get(key)
@@ -153,11 +154,11 @@ class _RunReader:
         if not isinstance(raw, dict):
             self.log.error(table.header, "each session must be a [[run.session]] table with start and end")
             return None
-        self._check_keys(raw, SESSION_KEYS, table, "[[run.session]]")
+        keys_known = self._check_keys(raw, SESSION_KEYS, table, "[[run.session]]")
         start, end = self._time(raw, "start", table), self._time(raw, "end", table)
         if start is None or end is None:
             return None
-        if not raw.get("place") and not raw.get("online_url"):
+        if keys_known and not raw.get("place") and not raw.get("online_url"):
             self.log.warning(table.header, "the session has neither place nor online_url; add where it takes place")
         fields = {key: raw[key] for key in ("place", "online_url", "title") if key in raw}
         try:
@@ -206,7 +207,8 @@ class _RunReader:
         if self.template_capacity is None or not isinstance(template, str):
             return
         check_template(template, lines.of("template"), self.template_capacity, self.log)
-        if template in self.template_capacity:
+        # A run that already failed is skipped anyway, and its head count may be off because of rejected rows.
+        if template in self.template_capacity and not self.log.current_run_failed:
             line = lines.of("participants")
             check_group_size(count, self.template_capacity[template], line, self.log, strict=self.strict)
 
@@ -215,6 +217,8 @@ class _RunReader:
     ) -> tuple[datetime | None, datetime | None]:
         """The run's own start/end when given, else those of its first and last session."""
         if not sessions and ("start" not in raw or "end" not in raw):
+            if raw.get("session"):
+                return None, None  # the sessions were declared and their errors are already logged
             self.log.error(
                 lines.header,
                 "the run has no sessions and no start/end; add [[run.session]] tables with start and end",

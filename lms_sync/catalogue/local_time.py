@@ -1,13 +1,14 @@
 """Catalogue times are wall-clock times in one configured zone; this turns them into aware datetimes and Unix time.
 
 Daylight saving: a time in the spring gap does not exist (error); a time in the autumn overlap exists twice, we take the
-first (summer time, fold=0) and say so, because workshops are not scheduled at 02:30 on purpose.
+first (summer time, fold=0) and warn, because workshops are not scheduled at 02:30 on purpose. Such a time gets a fixed
+UTC offset instead of the zone: Python never considers an ambiguous zoned time equal to any time in another zone (PEP 495).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from zoneinfo import ZoneInfo
 
 
@@ -49,7 +50,7 @@ def localize(naive: datetime, zone: ZoneInfo) -> LocalTimeResult:
     second = naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
         return LocalTimeResult(
-            first,
+            first.astimezone(timezone(first.utcoffset())),
             f"{naive:%Y-%m-%d %H:%M} occurs twice in {zone.key} (the clocks go back that night); "
             f"taken as the first, {first.isoformat(timespec='minutes')}; "
             f"write \"{second.isoformat(timespec='minutes')}\" if the second is meant",
