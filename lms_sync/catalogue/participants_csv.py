@@ -28,6 +28,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+REQUIRED_COLUMNS_HINT = (
+    "the header row needs E-Mail, Vorname and Nachname (or one Name column) and Sektor; Organisation and "
+    "Kompetenzberatung are optional (English names such as email, firstname, lastname, sector work too)"
+)
+
 SECTOR_ALIASES: dict[str, Sector] = {
     "verwaltung": Sector.ADMINISTRATION,
     "administration": Sector.ADMINISTRATION,
@@ -170,10 +175,9 @@ def read_participants_csv(path: Path) -> ParticipantsFile:
     columns = _column_map(header[1])
     missing = _missing_columns(columns)
     if missing:
-        known = "; ".join(f"{name}: {', '.join(aliases)}" for name, aliases in COLUMN_ALIASES.items())
         result.problems.append(CatalogueProblem(
             file=path, line=header[0],
-            message=f"missing required column(s) {', '.join(missing)}; header names understood are {known}",
+            message=f"missing required column(s) {', '.join(missing)}; {REQUIRED_COLUMNS_HINT}",
         ))
         return result
     for line, row in rows:
