@@ -1,0 +1,97 @@
+"""`lms-sync templates list|show|validate`: look at and check the course templates before any push.
+
+The templates folder comes from `catalogue.templates_dir` in the settings, or `--templates-dir`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.exit_codes import ExitCode
+from lms_sync.rendering import render_text
+from lms_sync.templates import MANIFEST_NAME, TemplateError, check_template, template_folders, validate_templates
+
+
+def _templates_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--templates-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder holding one sub-folder per template (default: catalogue.templates_dir, i.e. ./course_templates).",
+    )(command)
+
+
+def _folders(app: AppContext, templates_dir: Path | None) -> tuple[Path, list[Path]]:
+    root = templates_dir if templates_dir is not None else app.settings.catalogue.templates_dir
+    try:
+        return root, template_folders(root)
+    except TemplateError as error:
+        raise InputError(str(error)) from None
+
+
+def _exit_with_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        click.echo(str(problem))
+    raise SystemExit(int(ExitCode.CONFIG_OR_INPUT))
+
+
+@main.group("templates")
+def templates_group() -> None:
+    """List, show and validate the course templates (course_templates/<slug>/template.toml)."""
+
+
+@templates_group.command("list")
+@_templates_dir_option
+@pass_app
+def list_command(app: AppContext, templates_dir: Path | None) -> None:
+    """One template per line: slug first, then its title."""
+    _, folders = _folders(app, templates_dir)
+    width = max((len(folder.name) for folder in folders), default=0)
+    for folder in folders:
+        template, problems = check_template(folder)
+        title = template.title if template else "(cannot be read)"
+        note = f"  [{len(problems)} problem(s): lms-sync templates validate {folder.name}]" if problems else ""
+        click.echo(f"{folder.name:<{width}}  {title}{note}")
+
+
+@templates_group.command("show")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole template as one JSON object.")
+@_templates_dir_option
+@pass_app
+def show_command(app: AppContext, slug: str, as_json: bool, templates_dir: Path | None) -> None:
+    """Sections, activities, questionnaire items and patterns of one template."""
+    root, folders = _folders(app, templates_dir)
+    folder = root / slug
+    if folder not in folders:
+        known = ", ".join(f.name for f in folders) or "none"
+        raise InputError(f"{root}: no template {slug!r} (no {folder / MANIFEST_NAME}); known templates: {known}")
+    template, problems = check_template(folder)
+    if problems or template is None:
+        _exit_with_problems(problems)
+        return
+    if as_json:
+        click.echo(json.dumps(template.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text("template_show.txt.j2", t=template, folder=folder), nl=False)
+
+
+@templates_group.command("validate")
+@click.argument("slugs", nargs=-1)
+@_templates_dir_option
+@pass_app
+def validate_command(app: AppContext, slugs: tuple[str, ...], templates_dir: Path | None) -> None:
+    """Check templates (all, or the SLUGS given): every problem as file:line: message; exit 2 on any."""
+    root, folders = _folders(app, templates_dir)
+    problems = validate_templates(root, list(slugs) or None)
+    checked = len(slugs) if slugs else len(folders)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {checked} template(s) under {root}:", err=True)
+        _exit_with_problems(problems)
+    click.echo(f"ok: {checked} template(s) under {root} are valid")
