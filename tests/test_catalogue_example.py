@@ -1,6 +1,6 @@
 """The bundled example catalogue is what a new user plans first, so it must load cleanly and look like real runs.
 
-It uses the bundled template `kommune-zivilgesellschaft` and its group size of 8 to 12.
+It is checked against the bundled course templates, so a renamed template or changed group size shows up here.
 """
 
 from __future__ import annotations
@@ -8,13 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from lms_sync.catalogue import load_catalogue
+from lms_sync.templates import load_templates
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "catalogue"
-BUNDLED_TEMPLATE_CAPACITY = {"kommune-zivilgesellschaft": (8, 12)}
+REPOSITORY = Path(__file__).resolve().parents[1]
+EXAMPLE = REPOSITORY / "examples" / "catalogue"
 
 
 def test_the_example_catalogue_loads_without_any_problem_even_when_strict() -> None:
-    catalogue = load_catalogue(EXAMPLE, template_capacity=BUNDLED_TEMPLATE_CAPACITY, strict=True)
+    templates = load_templates(REPOSITORY / "course_templates")
+    capacity = {slug: (template.capacity.min, template.capacity.max) for slug, template in templates.items()}
+
+    catalogue = load_catalogue(EXAMPLE, template_capacity=capacity, strict=True)
 
     assert [str(problem) for problem in catalogue.problems] == []
     assert [run.id for run in catalogue.runs] == ["kvz-2027-01", "kvz-2027-02", "kvz-2027-03"]

@@ -48,9 +48,10 @@ def localize(naive: datetime, zone: ZoneInfo) -> LocalTimeResult:
             "choose a time outside the daylight-saving gap"
         )
     second = naive.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
+    offset = first.utcoffset()
+    if offset is not None and offset != second.utcoffset():
         return LocalTimeResult(
-            first.astimezone(timezone(first.utcoffset())),
+            first.astimezone(timezone(offset)),
             f"{naive:%Y-%m-%d %H:%M} occurs twice in {zone.key} (the clocks go back that night); "
             f"taken as the first, {first.isoformat(timespec='minutes')}; "
             f"write \"{second.isoformat(timespec='minutes')}\" if the second is meant",
