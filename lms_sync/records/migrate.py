@@ -1,0 +1,58 @@
+"""Bring a records database to the newest schema with Alembic, programmatically (no alembic.ini needed).
+
+Also a tiny developer entry point to generate a new revision after editing schema.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine
+
+SCRIPT_LOCATION = "lms_sync.records:migrations"
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_to_head(engine: Engine) -> None:
+    """Apply every migration not yet applied; a database already at head is left untouched."""
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped with this version of lms-sync."""
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Generate a records migration from the difference to schema.py.")
+    parser.add_argument("command", choices=["revision"])
+    parser.add_argument("message")
+    parser.add_argument("--url", required=True, help="a scratch database; it is upgraded to head first")
+    args = parser.parse_args()
+    engine = create_engine(args.url)
+    upgrade_to_head(engine)
+    with engine.begin() as connection:
+        command.revision(_alembic_config(connection), message=args.message, autogenerate=True)
+
+
+if __name__ == "__main__":
+    main()

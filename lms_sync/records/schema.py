@@ -1,0 +1,294 @@
+"""The records database schema as SQLAlchemy Core tables: sites, courses, people, enrolments, completion, feedback,
+competencies and the run journal. Alembic migrations in `migrations/versions/` create exactly this schema.
+
+Rows pulled from Moodle are keyed by Moodle ids scoped by site, so a re-pull upserts instead of duplicating.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names so later migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time stored as naive UTC and read back timezone-aware, identically on SQLite and PostgreSQL.
+
+    SQLite has no time zones, so storing naive UTC everywhere keeps comparisons and upsert diffs exact.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: records store only timezone-aware times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _cascade_fk(target: str) -> ForeignKey:
+    return ForeignKey(target, ondelete="CASCADE")
+
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(255), nullable=False, unique=True),
+    Column("release", String(100)),
+)
+
+courses = Table(
+    "courses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, _cascade_fk("sites.id"), nullable=False),
+    Column("moodle_id", Integer, nullable=False),
+    Column("idnumber", String(100)),
+    Column("shortname", String(255), nullable=False),
+    Column("fullname", String(255), nullable=False),
+    Column("run_id", String(100), index=True),
+    Column("template", String(100), index=True),
+    Column("startdate", UtcDateTime),
+    Column("enddate", UtcDateTime),
+    Column("last_pulled_at", UtcDateTime),
+    # Set by the retention purge: the course's personal data is gone, its anonymous aggregates remain.
+    Column("personal_data_purged_at", UtcDateTime),
+    UniqueConstraint("site_id", "moodle_id"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("firstname", String(100), nullable=False, server_default=""),
+    Column("lastname", String(100), nullable=False, server_default=""),
+    Column("organisation", String(255), nullable=False, server_default=""),
+    Column("sector", String(100), nullable=False, server_default=""),
+    Column("consultation_opt_in", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UtcDateTime, nullable=False),
+    # One spelling per address, so lookups and the unique constraint cannot be dodged by case.
+    CheckConstraint("email = lower(email)", name="email_lower_case"),
+)
+
+person_accounts = Table(
+    "person_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, _cascade_fk("sites.id"), nullable=False),
+    Column("moodle_user_id", Integer, nullable=False),
+    Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
+    UniqueConstraint("site_id", "moodle_user_id"),
+)
+
+# Moodle accounts of people who asked to be forgotten: a re-pull must not bring them back. Holds no personal data
+# beyond the site-local account number.
+forgotten_accounts = Table(
+    "forgotten_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, _cascade_fk("sites.id"), nullable=False),
+    Column("moodle_user_id", Integer, nullable=False),
+    Column("forgotten_at", UtcDateTime, nullable=False),
+    UniqueConstraint("site_id", "moodle_user_id"),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("course_id", Integer, _cascade_fk("courses.id"), nullable=False),
+    Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
+    Column("roles", Text, nullable=False, server_default=""),
+    Column("status", Integer),
+    Column("timestart", UtcDateTime),
+    Column("timeend", UtcDateTime),
+    Column("lastaccess", UtcDateTime),
+    Column("groups", Text, nullable=False, server_default=""),
+    UniqueConstraint("course_id", "person_id"),
+)
+
+course_completion = Table(
+    "course_completion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("course_id", Integer, _cascade_fk("courses.id"), nullable=False),
+    Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
+    Column("completed", Boolean, nullable=False),
+    Column("timecompleted", UtcDateTime),
+    UniqueConstraint("course_id", "person_id"),
+)
+
+activity_completion = Table(
+    "activity_completion",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("course_id", Integer, _cascade_fk("courses.id"), nullable=False),
+    Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
+    Column("cmid", Integer, nullable=False),
+    Column("modname", String(50), nullable=False),
+    Column("state", Integer, nullable=False),
+    Column("timecompleted", UtcDateTime),
+    UniqueConstraint("course_id", "person_id", "cmid"),
+)
+
+feedback_instruments = Table(
+    "feedback_instruments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, _cascade_fk("sites.id"), nullable=False),
+    Column("moodle_feedback_id", Integer, nullable=False),
+    Column("course_id", Integer, _cascade_fk("courses.id"), nullable=False, index=True),
+    Column("cmid", Integer),
+    Column("name", String(255), nullable=False),
+    Column("anonymous", Boolean, nullable=False),
+    UniqueConstraint("site_id", "moodle_feedback_id"),
+)
+
+feedback_items = Table(
+    "feedback_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instrument_id", Integer, _cascade_fk("feedback_instruments.id"), nullable=False),
+    Column("moodle_item_id", Integer, nullable=False),
+    Column("label", String(255), nullable=False, server_default=""),
+    Column("typ", String(50), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("presentation", Text, nullable=False, server_default=""),
+    Column("position", Integer, nullable=False),
+    Column("scale_min", Float),
+    Column("scale_max", Float),
+    UniqueConstraint("instrument_id", "moodle_item_id"),
+)
+
+feedback_responses = Table(
+    "feedback_responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instrument_id", Integer, _cascade_fk("feedback_instruments.id"), nullable=False),
+    Column("moodle_attempt_id", Integer, nullable=False),
+    # SET NULL, not CASCADE: erasing a person keeps their answers in the aggregates, unlinked.
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL"), index=True),
+    Column("anonymous", Boolean, nullable=False),
+    Column("submitted_at", UtcDateTime),
+    Column("number", Integer),
+    UniqueConstraint("instrument_id", "moodle_attempt_id"),
+    # The database itself refuses to link an anonymous attempt to anybody.
+    CheckConstraint("NOT anonymous OR person_id IS NULL", name="anonymous_unlinked"),
+)
+
+feedback_answers = Table(
+    "feedback_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("response_id", Integer, _cascade_fk("feedback_responses.id"), nullable=False),
+    Column("item_id", Integer, _cascade_fk("feedback_items.id"), nullable=False, index=True),
+    Column("numeric_value", Float),
+    Column("text_value", Text),
+    UniqueConstraint("response_id", "item_id"),
+    CheckConstraint("numeric_value IS NOT NULL OR text_value IS NOT NULL", name="has_value"),
+)
+
+competency_frameworks = Table(
+    "competency_frameworks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, _cascade_fk("sites.id"), nullable=False),
+    Column("moodle_id", Integer, nullable=False),
+    Column("idnumber", String(100), nullable=False),
+    Column("shortname", String(255), nullable=False),
+    UniqueConstraint("site_id", "moodle_id"),
+)
+
+competencies = Table(
+    "competencies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("framework_id", Integer, _cascade_fk("competency_frameworks.id"), nullable=False),
+    Column("moodle_id", Integer, nullable=False),
+    Column("idnumber", String(100), nullable=False),
+    Column("shortname", String(255), nullable=False),
+    Column("parent_moodle_id", Integer),
+    UniqueConstraint("framework_id", "moodle_id"),
+)
+
+competency_ratings = Table(
+    "competency_ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
+    Column("course_id", Integer, _cascade_fk("courses.id")),
+    Column("plan_moodle_id", Integer),
+    Column("competency_id", Integer, _cascade_fk("competencies.id"), nullable=False),
+    Column("rating", Integer),
+    Column("proficient", Boolean),
+    Column("grade_label", String(255), nullable=False, server_default=""),
+    Column("evidence_note", Text, nullable=False, server_default=""),
+    Column("rated_at", UtcDateTime),
+    UniqueConstraint("person_id", "course_id", "plan_moodle_id", "competency_id"),
+    CheckConstraint("course_id IS NOT NULL OR plan_moodle_id IS NOT NULL", name="in_course_or_plan"),
+)
+
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Column("command", String(100), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("counts", Text, nullable=False, server_default="{}"),
+    Column("ws_requests", Integer, nullable=False, server_default="0"),
+    Column("ws_retries", Integer, nullable=False, server_default="0"),
+    Column("errors", Text, nullable=False, server_default="[]"),
+)
+
+pull_journal = Table(
+    "pull_journal",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sync_run_id", Integer, _cascade_fk("sync_runs.id"), index=True),
+    Column("site_url", String(255), nullable=False),
+    Column("course_moodle_id", Integer, nullable=False),
+    Column("course_idnumber", String(100)),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=False),
+    Column("duration_seconds", Float, nullable=False),
+    Column("counts", Text, nullable=False, server_default="{}"),
+    Column("error", Text),
+)
