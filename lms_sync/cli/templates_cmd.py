@@ -15,7 +15,14 @@ import click
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.exit_codes import ExitCode
 from lms_sync.rendering import render_text
-from lms_sync.templates import MANIFEST_NAME, TemplateError, check_template, template_folders, validate_templates
+from lms_sync.templates import (
+    MANIFEST_NAME,
+    TemplateError,
+    TemplateProblem,
+    check_template,
+    template_folders,
+    validate_templates,
+)
 
 
 def _templates_dir_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,9 +42,10 @@ def _folders(app: AppContext, templates_dir: Path | None) -> tuple[Path, list[Pa
         raise InputError(str(error)) from None
 
 
-def _exit_with_problems(problems: list[Any]) -> None:
+def _exit_with_problems(problems: list[TemplateProblem], summary: str) -> None:
     for problem in problems:
         click.echo(str(problem))
+    click.echo(summary, err=True)
     raise SystemExit(int(ExitCode.CONFIG_OR_INPUT))
 
 
@@ -74,7 +82,7 @@ def show_command(app: AppContext, slug: str, as_json: bool, templates_dir: Path 
         raise InputError(f"{root}: no template {slug!r} (no {folder / MANIFEST_NAME}); known templates: {known}")
     template, problems = check_template(folder)
     if problems or template is None:
-        _exit_with_problems(problems)
+        _exit_with_problems(problems, f"template {slug!r} is invalid: fix the problems above")
         return
     if as_json:
         click.echo(json.dumps(template.model_dump(mode="json"), ensure_ascii=False, indent=2))
@@ -92,6 +100,5 @@ def validate_command(app: AppContext, slugs: tuple[str, ...], templates_dir: Pat
     problems = validate_templates(root, list(slugs) or None)
     checked = len(slugs) if slugs else len(folders)
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {checked} template(s) under {root}:", err=True)
-        _exit_with_problems(problems)
+        _exit_with_problems(problems, f"{len(problems)} problem(s) in {checked} template(s) under {root}")
     click.echo(f"ok: {checked} template(s) under {root} are valid")
