@@ -1,0 +1,91 @@
+"""`lms-sync plan` and `lms-sync push`: show, then apply, what the catalogue and templates want in Moodle.
+
+Both load the same workspace; plan only reads (or, with --offline, reads nothing), push applies in batches.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.exit_codes import ExitCode
+from lms_sync.observe import observe
+from lms_sync.observed import ObservedSite
+from lms_sync.plan import diff
+from lms_sync.push import push
+from lms_sync.redaction import redact
+from lms_sync.rendering import render_text
+from lms_sync.workspace import Workspace, WorkspaceError, load_workspace
+
+
+def workspace_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every catalogue-reading command shares."""
+    options = [
+        click.argument("run_ids", nargs=-1, metavar="[RUN]..."),
+        click.option("--catalogue", type=click.Path(exists=False, path_type=Path),
+                     help="Catalogue TOML file or folder (default: catalogue.path from the config)."),
+        click.option("--templates-dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Course templates folder (default: catalogue.templates_dir from the config)."),
+        click.option("--strict", is_flag=True, help="Treat group sizes outside the template's range as errors."),
+        click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def open_workspace(app: AppContext, catalogue: Path | None, templates_dir: Path | None, run_ids: tuple[str, ...],
+                   strict: bool) -> Workspace:
+    try:
+        workspace = load_workspace(app.settings, catalogue=catalogue, templates_dir=templates_dir,
+                                   run_ids=run_ids, strict=strict)
+    except WorkspaceError as error:
+        raise InputError(str(error)) from None
+    for line in workspace.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in workspace.problems:
+        click.echo(f"error: {line} (run skipped)", err=True)
+    return workspace
+
+
+@main.command("plan")
+@workspace_options
+@click.option("--offline", is_flag=True, help="Plan against an empty Moodle without any network access.")
+@pass_app
+def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | None, templates_dir: Path | None,
+                 strict: bool, as_json: bool, offline: bool) -> None:
+    """Show what push would change in Moodle for RUN (default: every run in the catalogue)."""
+    workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
+    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses)
+    plan = diff(workspace.courses, site, app.settings.push)
+    if as_json:
+        click.echo(json.dumps(plan.as_dict() | {"skipped": workspace.problems}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text("plan.txt.j2", plan=plan, counts=plan.counts()), nl=False)
+    if workspace.problems or any(run.blocked for run in plan.runs):
+        raise SystemExit(int(ExitCode.SOME_RUNS_FAILED))
+
+
+@main.command("push")
+@workspace_options
+@pass_app
+def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | None, templates_dir: Path | None,
+                 strict: bool, as_json: bool) -> None:
+    """Create or update RUN's course, people, groups, dates and welcome post in Moodle (default: every run)."""
+    workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
+    show_steps = sys.stderr.isatty() and not as_json
+    report = push(app.moodle(), workspace.courses, app.settings.push,
+                  step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
+    if as_json:
+        payload = report.as_dict() | {"skipped": workspace.problems}
+        click.echo(redact(json.dumps(payload, ensure_ascii=False, indent=2)))
+    else:
+        click.echo(render_text("push.txt.j2", report=report, counts=report.plan.counts()), nl=False)
+    if workspace.problems or report.failures:
+        raise SystemExit(int(ExitCode.SOME_RUNS_FAILED))

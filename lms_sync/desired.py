@@ -1,0 +1,160 @@
+"""The desired state of one workshop run in Moodle, rendered from its course template and catalogue entry.
+
+Everything is keyed by stable identities (idnumbers, emails, event names) so a re-run finds what an earlier one made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lms_sync.catalogue import Participant, Person, Session, WorkshopRun, to_unix
+from lms_sync.config import PushSettings
+from lms_sync.templates import CourseTemplate, render, render_pattern
+
+
+@dataclass(frozen=True)
+class TrainerView:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A `WorkshopRun` as course templates see it (`run.title` falls back to the template's title)."""
+
+    id: str
+    title: str
+    start: datetime
+    end: datetime
+    sessions: Sequence[Session]
+    trainers: Sequence[TrainerView]
+    participant_count: int
+
+    @classmethod
+    def of(cls, run: WorkshopRun, template: CourseTemplate) -> RunView:
+        return cls(
+            id=run.id,
+            title=run.title or template.title,
+            start=run.start,
+            end=run.end,
+            sessions=run.sessions,
+            trainers=[TrainerView(name=t.fullname, email=t.email) for t in run.trainers],
+            participant_count=run.participant_count,
+        )
+
+
+@dataclass(frozen=True)
+class DesiredCategory:
+    idnumber: str
+    name: str
+    parent_idnumber: str | None
+
+
+@dataclass(frozen=True)
+class DesiredEvent:
+    name: str
+    description: str
+    timestart: int
+    timeduration: int
+
+
+@dataclass(frozen=True)
+class DesiredPost:
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DesiredCourse:
+    run_id: str
+    template: str
+    idnumber: str
+    shortname: str
+    fullname: str
+    summary: str
+    startdate: int
+    enddate: int
+    format: str
+    lang: str
+    categories: tuple[DesiredCategory, ...]
+    blueprint_idnumber: str
+    section_names: tuple[str, ...]
+    trainers: tuple[Person, ...]
+    participants: tuple[Participant, ...]
+    group_names: tuple[str, ...]
+    group_size: tuple[int, int]
+    mix_by_sector: bool
+    events: tuple[DesiredEvent, ...]
+    welcome: DesiredPost | None
+    competencies: tuple[str, ...] = field(default=())
+
+    @property
+    def category_idnumber(self) -> str:
+        return self.categories[-1].idnumber
+
+    def group_idnumber(self, number: int) -> str:
+        return f"{self.idnumber}-kg{number}"
+
+
+def _categories(template: CourseTemplate, prefix: str) -> tuple[DesiredCategory, ...]:
+    result: list[DesiredCategory] = []
+    for name, idnumber in zip(template.category_path, template.category_idnumbers, strict=True):
+        result.append(DesiredCategory(
+            idnumber=f"{prefix}cat-{idnumber}",
+            name=name,
+            parent_idnumber=result[-1].idnumber if result else None,
+        ))
+    return tuple(result)
+
+
+def group_count(participants: int, size_min: int, size_max: int) -> int:
+    """How many Kleingruppen: as few as keep every group at most `size_max`, none for a run too small to split."""
+    if participants < 2 * size_min:
+        return 0
+    return max(2, -(-participants // size_max))
+
+
+def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSettings) -> DesiredCourse:
+    """Render everything lms-sync will create or keep in Moodle for `run`."""
+    view = RunView.of(run, template)
+    policy = template.small_groups
+    groups = group_count(run.participant_count, policy.size_min, policy.size_max)
+    events = tuple(
+        DesiredEvent(
+            name=render_pattern(template, event.name_pattern, run=view, session=session, session_number=number),
+            description=render(template, event.description_file, run=view, session=session, session_number=number),
+            timestart=to_unix(session.start),
+            timeduration=to_unix(session.end) - to_unix(session.start),
+        )
+        for event in template.events
+        for number, session in enumerate(run.sessions, start=1)
+    )
+    welcome = template.welcome_post
+    return DesiredCourse(
+        run_id=run.id,
+        template=template.slug,
+        idnumber=push.idnumber_prefix + render_pattern(template, template.idnumber_pattern, run=view),
+        shortname=render_pattern(template, template.shortname_pattern, run=view),
+        fullname=render_pattern(template, template.fullname_pattern, run=view),
+        summary=render(template, template.summary_file, run=view),
+        startdate=to_unix(run.start),
+        enddate=to_unix(run.end),
+        format=template.format,
+        lang=template.language,
+        categories=_categories(template, push.idnumber_prefix),
+        blueprint_idnumber=template.blueprint.idnumber,
+        section_names=tuple(section.name for section in template.sections),
+        trainers=tuple(run.trainers),
+        participants=tuple(run.participants),
+        group_names=tuple(render_pattern(template, policy.name_pattern, run=view, n=n) for n in range(1, groups + 1)),
+        group_size=(policy.size_min, policy.size_max),
+        mix_by_sector=policy.mix_by == "sector",
+        events=events,
+        welcome=DesiredPost(
+            subject=render_pattern(template, welcome.subject_pattern, run=view),
+            message=render(template, welcome.message_file, run=view),
+        ) if welcome else None,
+        competencies=tuple(template.competencies.course) if template.competencies else (),
+    )

@@ -1,0 +1,97 @@
+"""What lms-sync saw in Moodle: categories, run courses with their contents, enrolments, groups, events and posts.
+
+Plain data with no I/O; `lms_sync.observe` fills it from web-service reads, and an empty one plans offline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ObservedCategory:
+    id: int
+    name: str
+    idnumber: str
+    parent: int
+
+
+@dataclass(frozen=True)
+class ObservedUser:
+    id: int
+    email: str
+    username: str
+    fullname: str
+
+
+@dataclass(frozen=True)
+class ObservedSection:
+    id: int
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ObservedModule:
+    id: int
+    modname: str
+    name: str
+    section: int
+
+
+@dataclass(frozen=True)
+class ObservedEvent:
+    id: int
+    name: str
+    timestart: int
+    timeduration: int
+
+
+@dataclass
+class ObservedCourse:
+    id: int
+    idnumber: str
+    shortname: str
+    fullname: str
+    summary: str
+    startdate: int
+    enddate: int
+    categoryid: int
+    sections: list[ObservedSection] = field(default_factory=list)
+    modules: list[ObservedModule] = field(default_factory=list)
+    active_roles: dict[int, set[int]] = field(default_factory=dict)
+    """user id -> role ids, for users whose enrolment is active"""
+    group_members: dict[int, set[int]] = field(default_factory=dict)
+    """group id -> user ids (active users only)"""
+    groups: dict[str, int] = field(default_factory=dict)
+    """group idnumber (or name when it has none) -> group id"""
+    events: list[ObservedEvent] = field(default_factory=list)
+    news_forum_id: int | None = None
+    news_forum_cmids: set[int] = field(default_factory=set)
+    post_subjects: set[str] = field(default_factory=set)
+
+    def content_modules(self) -> list[ObservedModule]:
+        """Modules other than announcements forums (every course gets its own when it is created)."""
+        return [m for m in self.modules if m.id not in self.news_forum_cmids]
+
+
+@dataclass
+class ObservedSite:
+    categories: list[ObservedCategory] = field(default_factory=list)
+    courses: dict[str, ObservedCourse] = field(default_factory=dict)
+    """run courses by idnumber"""
+    blueprints: dict[str, ObservedCourse] = field(default_factory=dict)
+    """blueprint courses by idnumber (absent = not found)"""
+    users_by_email: dict[str, list[ObservedUser]] = field(default_factory=dict)
+    offline: bool = False
+
+    @classmethod
+    def empty(cls) -> ObservedSite:
+        """An empty site, for `plan --offline`."""
+        return cls(offline=True)
+
+    def category_by_idnumber(self, idnumber: str) -> ObservedCategory | None:
+        return next((c for c in self.categories if c.idnumber == idnumber), None)
+
+    def category_by_name(self, name: str, parent: int) -> ObservedCategory | None:
+        return next((c for c in self.categories if c.name == name and c.parent == parent), None)

@@ -1,0 +1,241 @@
+"""`diff(desired, observed) -> Plan`: what push would create, update or leave alone, in the order push applies it.
+
+Pure: no I/O. Changes name objects by stable keys (idnumbers, emails), so push can resolve Moodle ids as it goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from lms_sync.catalogue import Person
+from lms_sync.config import PushSettings
+from lms_sync.desired import DesiredCategory, DesiredCourse
+from lms_sync.observed import ObservedCourse, ObservedSite
+from lms_sync.small_groups import allocate
+
+Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post"]
+Action = Literal["create", "update", "import", "rename", "enrol", "suspend", "add", "replace", "post"]
+COURSE_FIELDS = ("fullname", "shortname", "summary", "startdate", "enddate")
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: Kind
+    action: Action
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    """values to send; for updates {field: [old, new]}"""
+
+
+@dataclass
+class RunPlan:
+    run_id: str
+    course_idnumber: str
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+    blocked: bool = False
+    """a problem stops the whole run (e.g. its blueprint course is missing)"""
+
+
+@dataclass
+class Plan:
+    categories: list[Change] = field(default_factory=list)
+    users: list[Change] = field(default_factory=list)
+    runs: list[RunPlan] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    offline: bool = False
+
+    def changes(self) -> list[Change]:
+        return [*self.categories, *self.users, *(c for run in self.runs if not run.blocked for c in run.changes)]
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for change in self.changes():
+            counts[change.action] = counts.get(change.action, 0) + 1
+        counts["unchanged"] = sum(run.unchanged for run in self.runs)
+        return counts
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "offline": self.offline,
+            "summary": self.counts(),
+            "categories": [asdict(c) for c in self.categories],
+            "users": [asdict(c) for c in self.users],
+            "runs": [asdict(run) for run in self.runs],
+            "problems": self.problems,
+        }
+
+
+def _category_changes(courses: Sequence[DesiredCourse], site: ObservedSite) -> list[Change]:
+    changes: list[Change] = []
+    seen: dict[str, int | None] = {}
+    wanted: list[DesiredCategory] = []
+    for course in courses:
+        wanted += [c for c in course.categories if c not in wanted]
+    for category in wanted:
+        parent_id = seen.get(category.parent_idnumber, 0) if category.parent_idnumber else 0
+        existing = site.category_by_idnumber(category.idnumber)
+        if existing is None and parent_id is not None:
+            existing = site.category_by_name(category.name, parent_id)
+        if existing is not None:
+            seen[category.idnumber] = existing.id
+            continue
+        seen[category.idnumber] = None
+        changes.append(Change("category", "create", category.idnumber, {
+            "name": category.name, "idnumber": category.idnumber, "parent_idnumber": category.parent_idnumber}))
+    return changes
+
+
+def _user_changes(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings,
+                  plan: Plan) -> tuple[list[Change], set[str]]:
+    """Accounts to create, and the emails that cannot be enrolled (ambiguous, or missing and not creatable)."""
+    people: dict[str, Person] = {}
+    for course in courses:
+        for person in (*course.trainers, *course.participants):
+            people.setdefault(person.email, person)
+    changes: list[Change] = []
+    unusable: set[str] = set()
+    if site.offline:
+        return changes, unusable  # offline, accounts are matched by email only when pushing to the real site
+    for email, person in sorted(people.items()):
+        accounts = site.users_by_email.get(email, [])
+        if len(accounts) > 1:
+            names = ", ".join(f"{a.username} (id {a.id})" for a in accounts)
+            plan.problems.append(f"{email}: {len(accounts)} Moodle accounts share this email ({names}); "
+                                 "lms-sync will not guess — merge or change them in Moodle")
+            unusable.add(email)
+        elif not accounts and push.create_missing_users:
+            changes.append(Change("user", "create", email, {
+                "username": email, "email": email, "firstname": person.firstname, "lastname": person.lastname,
+                "institution": person.organisation or "", "auth": push.auth}))
+        elif not accounts:
+            plan.problems.append(f"{email}: no Moodle account with this email; create it in Moodle, or set "
+                                 "push.create_missing_users = true to let lms-sync create it")
+            unusable.add(email)
+    return changes, unusable
+
+
+def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan) -> None:
+    if observed is None:
+        run.changes.append(Change("course", "create", course.idnumber, {
+            name: getattr(course, name) for name in (*COURSE_FIELDS, "idnumber", "format", "lang")
+        } | {"category_idnumber": course.category_idnumber}))
+        run.changes.append(Change("content", "import", course.idnumber, {"from": course.blueprint_idnumber}))
+        return
+    drift = {name: [getattr(observed, name), getattr(course, name)]
+             for name in COURSE_FIELDS if getattr(observed, name) != getattr(course, name)}
+    if drift:
+        run.changes.append(Change("course", "update", course.idnumber, drift))
+    else:
+        run.unchanged += 1
+    if not observed.content_modules():
+        run.changes.append(Change("content", "import", course.idnumber, {"from": course.blueprint_idnumber}))
+        return
+    run.unchanged += 1
+    for section in observed.sections:
+        if section.number < len(course.section_names) and section.name != course.section_names[section.number]:
+            run.changes.append(Change("section", "rename", f"{course.idnumber} section {section.number}", {
+                "section_id": section.id, "name": [section.name, course.section_names[section.number]]}))
+
+
+def _enrolment_changes(course: DesiredCourse, observed: ObservedCourse | None, site: ObservedSite,
+                       push: PushSettings, unusable: set[str], run: RunPlan) -> dict[str, int | None]:
+    """Enrol/suspend changes; returns email -> Moodle user id (None: created by this push) for usable people."""
+    wanted = [(p, push.teacher_role_id, "trainer") for p in course.trainers]
+    wanted += [(p, push.student_role_id, "participant") for p in course.participants]
+    user_ids: dict[str, int | None] = {}
+    active = observed.active_roles if observed else {}
+    for person, role, what in wanted:
+        if person.email in unusable:
+            continue
+        accounts = site.users_by_email.get(person.email, [])
+        user_id = accounts[0].id if accounts else None
+        user_ids[person.email] = user_id
+        if user_id is not None and role in active.get(user_id, set()):
+            run.unchanged += 1
+            continue
+        run.changes.append(Change("enrolment", "enrol", f"{person.email} as {what}", {
+            "email": person.email, "roleid": role}))
+    desired_ids = {uid for uid in user_ids.values() if uid is not None}
+    for user_id, roles in sorted(active.items()):
+        if user_id not in desired_ids and roles == {push.student_role_id}:
+            run.changes.append(Change("enrolment", "suspend", f"user {user_id} (no longer in the catalogue)", {
+                "userid": user_id, "roleid": push.student_role_id}))
+    return user_ids
+
+
+def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_ids: dict[str, int | None],
+                   run: RunPlan) -> None:
+    group_ids = {n: (observed.groups.get(course.group_idnumber(n)) if observed else None)
+                 for n in range(1, len(course.group_names) + 1)}
+    for number, name in enumerate(course.group_names, start=1):
+        if group_ids[number] is None:
+            run.changes.append(Change("group", "create", course.group_idnumber(number), {
+                "name": name, "idnumber": course.group_idnumber(number)}))
+        else:
+            run.unchanged += 1
+    members = observed.group_members if observed else {}
+    placed = {
+        email: number
+        for email, uid in user_ids.items() if uid is not None
+        for number, gid in group_ids.items() if gid is not None and uid in members.get(gid, set())
+    }
+    participants = [p for p in course.participants if p.email in user_ids]
+    for email, number in sorted(allocate(participants, len(course.group_names), placed,
+                                         mix_by_sector=course.mix_by_sector).items()):
+        if placed.get(email) == number:
+            run.unchanged += 1
+            continue
+        run.changes.append(Change("member", "add", f"{email} → {course.group_names[number - 1]}", {
+            "email": email, "group_idnumber": course.group_idnumber(number)}))
+
+
+def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan) -> None:
+    existing = {event.name: event for event in observed.events} if observed else {}
+    for event in course.events:
+        found = existing.get(event.name)
+        values = {"name": event.name, "description": event.description, "timestart": event.timestart,
+                  "timeduration": event.timeduration}
+        if found is None:
+            run.changes.append(Change("event", "create", event.name, values))
+        elif (found.timestart, found.timeduration) != (event.timestart, event.timeduration):
+            run.changes.append(Change("event", "replace", event.name, values | {"replaces": found.id}))
+        else:
+            run.unchanged += 1
+    if course.welcome is None:
+        return
+    if observed is not None and course.welcome.subject in observed.post_subjects:
+        run.unchanged += 1
+    else:
+        run.changes.append(Change("post", "post", course.welcome.subject, {
+            "subject": course.welcome.subject, "message": course.welcome.message}))
+
+
+def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings) -> Plan:
+    """The changes that make Moodle hold `courses`, nothing deleted; an unchanged world gives an empty plan."""
+    plan = Plan(offline=site.offline)
+    plan.categories = _category_changes(courses, site)
+    plan.users, unusable = _user_changes(courses, site, push, plan)
+    for course in courses:
+        run = RunPlan(course.run_id, course.idnumber)
+        plan.runs.append(run)
+        observed = site.courses.get(course.idnumber)
+        if course.blueprint_idnumber not in site.blueprints and not site.offline and (
+                observed is None or not observed.content_modules()):
+            run.blocked = True
+            run.problems.append(
+                f"blueprint course {course.blueprint_idnumber!r} not found in Moodle: build it with "
+                f"`lms-sync blueprint build {course.template}`, restore it once, then push again")
+            continue
+        _course_changes(course, observed, run)
+        user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
+        _group_changes(course, observed, user_ids, run)
+        _event_and_post_changes(course, observed, run)
+    return plan

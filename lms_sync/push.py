@@ -1,0 +1,302 @@
+"""`push`: applies a `Plan` to Moodle with the array forms of the web services, one phase per kind of object.
+
+A failing item is isolated by splitting its batch; its run is reported and skipped, the other runs go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lms_sync.config import PushSettings
+from lms_sync.desired import DesiredCourse
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import (
+    MoodleAuthError,
+    MoodleError,
+    MoodlePermissionError,
+    MoodleProtocolError,
+    MoodleTransientError,
+    WriteOutcomeUnknown,
+)
+from lms_sync.observe import _add_contents, _checked, observe
+from lms_sync.observed import ObservedCourse, ObservedSite
+from lms_sync.plan import Change, Plan, RunPlan, diff
+
+log = logging.getLogger("lms_sync.push")
+Owner = str | None  # the run an item belongs to; None for shared objects (categories, accounts)
+_SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleTransientError, WriteOutcomeUnknown)
+
+
+@dataclass
+class PushReport:
+    plan: Plan
+    applied: Counter[str] = field(default_factory=Counter)
+    failures: dict[str, list[str]] = field(default_factory=dict)
+    """run id (or "-" for shared objects) -> what went wrong"""
+
+    @property
+    def failed_runs(self) -> set[str]:
+        return {key for key in self.failures if key != "-"}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"applied": dict(self.applied), "failures": self.failures, "plan": self.plan.as_dict()}
+
+
+def _fatal(error: MoodleError) -> bool:
+    """Errors about the site, the token or the connection rather than one item: they stop the push.
+
+    An outcome-unknown write stops it too: the next run re-reads Moodle and finishes the job without twins.
+    """
+    return isinstance(error, _SITE_WIDE)
+
+
+class _Applier:
+    def __init__(self, client: MoodleClient, site: ObservedSite, plan: Plan, courses: Sequence[DesiredCourse],
+                 push: PushSettings, report: PushReport, step: Callable[[str], None]) -> None:
+        self.client, self.site, self.plan, self.push, self.report, self.step = client, site, plan, push, report, step
+        self.courses = {c.run_id: c for c in courses}
+        self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber}
+        self.course_ids = {idnumber: c.id for idnumber, c in site.courses.items()}
+        self.user_ids = {email: users[0].id for email, users in site.users_by_email.items() if len(users) == 1}
+        self.group_ids = {gidn: gid for c in site.courses.values() for gidn, gid in c.groups.items()}
+        self.news_forums = {idnumber: c.news_forum_id for idnumber, c in site.courses.items() if c.news_forum_id}
+
+    # -- bookkeeping ----------------------------------------------------------------------------------------
+
+    def fail(self, owner: Owner, message: str) -> None:
+        log.error("%s: %s", owner or "shared", message)
+        self.report.failures.setdefault(owner or "-", []).append(message)
+
+    def live_runs(self, kinds: Sequence[str]) -> list[tuple[RunPlan, Change]]:
+        return [(run, change) for run in self.plan.runs
+                if not run.blocked and run.run_id not in self.report.failed_runs
+                for change in run.changes if change.kind in kinds]
+
+    def batch(self, wsfunction: str, list_key: str, items: list[tuple[Owner, dict[str, Any]]], *,
+              repeat_safe: bool = False) -> list[tuple[list[tuple[Owner, dict[str, Any]]], Any]]:
+        """Send `items` in as few requests as the form-field limit allows; isolate the items Moodle refuses.
+
+        Moodle's array calls are all-or-nothing, so a refused chunk is split in halves until the bad item is alone.
+        Returns (items, result) per successful request.
+        """
+        done: list[tuple[list[tuple[Owner, dict[str, Any]]], Any]] = []
+        pending = [chunk for chunk in self.client.chunks(list_key, items)]
+        while pending:
+            chunk = pending.pop(0)
+            try:
+                result = self.client.call(wsfunction, repeat_safe=repeat_safe, **{list_key: [i for _, i in chunk]})
+            except MoodleError as error:
+                if _fatal(error):
+                    raise
+                if len(chunk) == 1:
+                    self.fail(chunk[0][0], f"{error} (item: {_describe(chunk[0][1])})")
+                    continue
+                middle = len(chunk) // 2
+                pending[:0] = [chunk[:middle], chunk[middle:]]
+                continue
+            self.report.applied[wsfunction] += len(chunk)
+            done.append((chunk, result))
+        return done
+
+    # -- phases ---------------------------------------------------------------------------------------------
+
+    def categories(self) -> None:
+        remaining = list(self.plan.categories)
+        while remaining:
+            ready = [c for c in remaining if c.fields["parent_idnumber"] is None
+                     or c.fields["parent_idnumber"] in self.category_ids]
+            if not ready:
+                for change in remaining:
+                    self.fail(None, f"category {change.key}: its parent could not be created")
+                return
+            self.step("categories")
+            items = [(None, {"name": c.fields["name"], "idnumber": c.fields["idnumber"],
+                             "parent": self.category_ids.get(c.fields["parent_idnumber"], 0)}) for c in ready]
+            for chunk, result in self.batch("core_course_create_categories", "categories", items):
+                for (_, item), created in zip(chunk, result, strict=True):
+                    self.category_ids[item["idnumber"]] = int(created["id"])
+            remaining = [c for c in remaining if c not in ready]
+
+    def users(self) -> None:
+        if not self.plan.users:
+            return
+        self.step("accounts")
+        items = []
+        for change in self.plan.users:
+            user = {k: change.fields[k] for k in ("username", "email", "firstname", "lastname", "institution", "auth")}
+            if user["auth"] == "manual":
+                user["createpassword"] = 1  # Moodle mails a password; lms-sync never knows one
+            items.append((None, user))
+        for chunk, result in self.batch("core_user_create_users", "users", items):
+            for (_, item), created in zip(chunk, result, strict=True):
+                self.user_ids[item["email"]] = int(created["id"])
+
+    def courses_(self) -> None:
+        creates = [(run, change) for run, change in self.live_runs(["course"]) if change.action == "create"]
+        items = []
+        for run, change in creates:
+            category = self.category_ids.get(change.fields["category_idnumber"])
+            if category is None:
+                self.fail(run.run_id, f"category {change.fields['category_idnumber']} does not exist")
+                continue
+            values = {k: change.fields[k] for k in ("fullname", "shortname", "idnumber", "summary", "startdate",
+                                                     "enddate", "format", "lang")}
+            items.append((run.run_id, values | {"categoryid": category, "summaryformat": 1, "visible": 1}))
+        if items:
+            self.step("courses")
+        for chunk, result in self.batch("core_course_create_courses", "courses", items):
+            for (_, item), created in zip(chunk, result, strict=True):
+                self.course_ids[item["idnumber"]] = int(created["id"])
+        updates = [(run.run_id, {"id": self.course_ids[run.course_idnumber]} | {k: new for k, (_, new) in c.fields.items()})
+                   for run, c in self.live_runs(["course"]) if c.action == "update"]
+        for chunk, result in self.batch("core_course_update_courses", "courses", updates):
+            for warning in (result or {}).get("warnings", []):
+                owner = next((o for o, item in chunk if item["id"] == warning.get("itemid")), None)
+                self.fail(owner, f"core_course_update_courses: {warning.get('message')}")
+
+    def contents(self) -> None:
+        imported: list[tuple[RunPlan, int]] = []
+        for run, change in self.live_runs(["content"]):
+            blueprint = self.site.blueprints.get(change.fields["from"])
+            target = self.course_ids[run.course_idnumber]
+            if blueprint is None:
+                self.fail(run.run_id, f"blueprint course {change.fields['from']!r} not found")
+                continue
+            self.step(f"import {run.run_id}")
+            try:
+                self.client.call("core_course_import_course", importfrom=blueprint.id, importto=target,
+                                 deletecontent=0)
+            except MoodleError as error:
+                if _fatal(error):
+                    raise
+                self.fail(run.run_id, str(error))
+                continue
+            self.report.applied["core_course_import_course"] += 1
+            imported.append((run, target))
+        self._after_import(imported)
+
+    def _after_import(self, imported: list[tuple[RunPlan, int]]) -> None:
+        """Imported sections carry the blueprint's names; new courses need their announcements forum looked up."""
+        new_ids = [cid for run, cid in imported if run.course_idnumber not in self.news_forums]
+        calls: list[tuple[str, dict[str, Any]]] = [("core_course_get_contents", {"courseid": cid}) for _, cid in imported]
+        if new_ids:
+            calls.append(("mod_forum_get_forums_by_courses", {"courseids": new_ids}))
+        results = self.client.read_many(calls) if calls else []
+        renames = []
+        for (run, course_id), sections in zip(imported, results, strict=False):
+            observed = ObservedCourse(id=course_id, idnumber=run.course_idnumber, shortname="", fullname="", summary="",
+                                      startdate=0, enddate=0, categoryid=0)
+            _add_contents(observed, _checked(sections))
+            names = self.courses[run.run_id].section_names
+            renames += [(run, s.id, names[s.number]) for s in observed.sections
+                        if s.number < len(names) and s.name != names[s.number]]
+        if new_ids:
+            by_course = {v: k for k, v in self.course_ids.items()}
+            for forum in _checked(results[-1]):
+                idnumber = by_course.get(int(forum.get("course", 0)))
+                if idnumber and forum.get("type") == "news" and idnumber not in self.news_forums:
+                    self.news_forums[idnumber] = int(forum["id"])
+        for run, change in self.live_runs(["section"]):
+            renames.append((run, change.fields["section_id"], change.fields["name"][1]))
+        for run, section_id, name in renames:
+            fmt = self.courses[run.run_id].format
+            try:
+                self.client.call("core_update_inplace_editable", repeat_safe=True, component=f"format_{fmt}",
+                                 itemtype="sectionname", itemid=section_id, value=name)
+                self.report.applied["core_update_inplace_editable"] += 1
+            except MoodleError as error:
+                if _fatal(error):
+                    raise
+                self.fail(run.run_id, str(error))
+
+    def enrolments(self) -> None:
+        items = []
+        for run, change in self.live_runs(["enrolment"]):
+            course_id = self.course_ids[run.course_idnumber]
+            if change.action == "suspend":
+                items.append((run.run_id, {"roleid": change.fields["roleid"], "userid": change.fields["userid"],
+                                           "courseid": course_id, "suspend": 1}))
+                continue
+            user_id = self.user_ids.get(change.fields["email"])
+            if user_id is None:
+                continue  # the account could not be created; already reported
+            items.append((run.run_id, {"roleid": change.fields["roleid"], "userid": user_id, "courseid": course_id,
+                                       "suspend": 0}))
+        if items:
+            self.step("enrolments")
+        self.batch("enrol_manual_enrol_users", "enrolments", items, repeat_safe=True)
+
+    def groups(self) -> None:
+        items = [(run.run_id, {"courseid": self.course_ids[run.course_idnumber], "name": c.fields["name"],
+                               "idnumber": c.fields["idnumber"], "description": ""})
+                 for run, c in self.live_runs(["group"])]
+        if items:
+            self.step("groups")
+        for _, result in self.batch("core_group_create_groups", "groups", items):
+            for created in result:
+                self.group_ids[str(created["idnumber"])] = int(created["id"])
+        members = []
+        for run, change in self.live_runs(["member"]):
+            group_id = self.group_ids.get(change.fields["group_idnumber"])
+            user_id = self.user_ids.get(change.fields["email"])
+            if group_id is not None and user_id is not None:
+                members.append((run.run_id, {"groupid": group_id, "userid": user_id}))
+        self.batch("core_group_add_group_members", "members", members, repeat_safe=True)
+
+    def events(self) -> None:
+        changes = self.live_runs(["event"])
+        stale = [(run.run_id, {"eventid": c.fields["replaces"], "repeat": 0}) for run, c in changes if c.action == "replace"]
+        self.batch("core_calendar_delete_calendar_events", "events", stale, repeat_safe=True)
+        items = [(run.run_id, {"name": c.fields["name"], "description": c.fields["description"], "format": 1,
+                               "courseid": self.course_ids[run.course_idnumber], "timestart": c.fields["timestart"],
+                               "timeduration": c.fields["timeduration"], "eventtype": "course", "visible": 1})
+                 for run, c in changes]
+        if items:
+            self.step("calendar")
+        for chunk, result in self.batch("core_calendar_create_calendar_events", "events", items):
+            for warning in (result or {}).get("warnings", []):
+                self.fail(chunk[0][0], f"core_calendar_create_calendar_events: {warning.get('message')}")
+
+    def posts(self) -> None:
+        for run, change in self.live_runs(["post"]):
+            forum = self.news_forums.get(run.course_idnumber)
+            if forum is None:
+                self.fail(run.run_id, "the course has no announcements forum for the welcome post")
+                continue
+            try:
+                self.client.call("mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
+                                 message=change.fields["message"],
+                                 options=[{"name": "discussionsubscribe", "value": 0}])
+                self.report.applied["mod_forum_add_discussion"] += 1
+            except MoodleError as error:
+                if _fatal(error):
+                    raise
+                self.fail(run.run_id, str(error))
+
+    def apply(self) -> None:
+        for phase in (self.categories, self.users, self.courses_, self.contents, self.enrolments, self.groups,
+                      self.events, self.posts):
+            phase()
+
+
+def _describe(item: dict[str, Any]) -> str:
+    keys = ("idnumber", "shortname", "email", "name", "userid")
+    return ", ".join(f"{k}={item[k]}" for k in keys if k in item) or str(sorted(item))
+
+
+def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushSettings, *,
+         step: Callable[[str], None] = lambda label: None) -> PushReport:
+    """Observe, plan and apply; returns what was applied and what failed, per run."""
+    step("reading Moodle")
+    site = observe(client, courses)
+    plan = diff(courses, site, settings)
+    report = PushReport(plan)
+    for run in plan.runs:
+        if run.blocked:
+            report.failures.setdefault(run.run_id, []).extend(run.problems)
+    _Applier(client, site, plan, courses, settings, report, step).apply()
+    return report
