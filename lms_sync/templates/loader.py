@@ -99,7 +99,7 @@ def check_template(folder: Path) -> tuple[CourseTemplate | None, list[TemplatePr
                                 "the slug and path come from the folder; remove the key")
                 for key in _FROM_FOLDER if key in data]
     try:
-        template = CourseTemplate.model_validate({**data, "slug": folder.name, "path": folder})
+        template = CourseTemplate.model_validate({**data, "slug": folder.name, "path": folder.resolve()})
     except ValidationError as exc:
         return None, reserved + [_schema_problem(error, manifest, lines) for error in exc.errors()]
     problems = reserved + [TemplateProblem(manifest, line_of(lines, path), message, hint)

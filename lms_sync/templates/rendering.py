@@ -114,7 +114,8 @@ _PATTERN_ENVIRONMENT = _configure(Environment(undefined=StrictUndefined, autoesc
 
 def render(template: CourseTemplate, file_name: str, **context: Any) -> str:
     """Render `file_name` from the template folder as HTML; `template` is added to `context`."""
-    text = file_environment(template.path).get_template(file_name).render(template=template, **context)
+    # Resolved, so a relative folder cannot hit another folder's cached environment after a chdir.
+    text = file_environment(template.path.resolve()).get_template(file_name).render(template=template, **context)
     return text.strip()
 
 
