@@ -13,7 +13,7 @@ from lms_sync.blueprint.content import (
     SectionContent,
 )
 from lms_sync.blueprint.feedback_items import to_feedback_item
-from lms_sync.blueprint.xml_files import xml_environment
+from lms_sync.blueprint.rendering import blueprint_environment
 from lms_sync.templates import Activity, CourseTemplate, Questionnaire, render
 
 # Moodle's defaults for a new assignment: graded out of 100, so trainers can give marks alongside feedback comments.
@@ -64,7 +64,7 @@ def compile_blueprint(template: CourseTemplate) -> BlueprintContent:
     activities = [_activity(template, activity) for activity in template.activities]
     if template.questionnaire is not None:
         activities.append(_questionnaire(template, template.questionnaire))
-    summary = xml_environment().get_template("course_summary.html.j2").render(title=template.title, slug=template.slug)
+    summary = blueprint_environment().get_template("course_summary.html.j2").render(title=template.title, slug=template.slug)
     return BlueprintContent(
         idnumber=template.blueprint.idnumber,
         shortname=template.blueprint.shortname,

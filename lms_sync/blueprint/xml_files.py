@@ -10,11 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
 
 from lms_sync.blueprint.content import AssignSubmission, BlueprintContent, ModName
 from lms_sync.blueprint.ids import (
@@ -25,11 +21,9 @@ from lms_sync.blueprint.ids import (
     ModuleLayout,
     lay_out,
 )
+from lms_sync.blueprint.rendering import blueprint_environment
 
 STUDENT_ROLE_ID = 5
-
-# Characters XML 1.0 cannot carry at all, not even escaped; a stray one would make restore fail to parse the file.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -130,26 +124,6 @@ _ROOT_FILES = (
 )
 
 
-def _xml_text(value: Any) -> Any:
-    if isinstance(value, Markup):  # already-escaped output of a macro: keep it marked safe
-        return Markup(_XML_ILLEGAL.sub("", value))
-    return _XML_ILLEGAL.sub("", value) if isinstance(value, str) else value
-
-
-@cache
-def xml_environment() -> Environment:
-    """Templates under lms_sync/blueprint/xml; everything they print is XML-escaped."""
-    return Environment(
-        loader=PackageLoader("lms_sync.blueprint", "xml"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        finalize=_xml_text,
-    )
-
-
 def backup_filename(content: BlueprintContent, timestamp: int) -> str:
     """Moodle's own naming scheme, so admins recognise the file on the restore page."""
     stamp = datetime.fromtimestamp(timestamp, UTC).strftime("%Y%m%d-%H%M")
@@ -178,7 +152,7 @@ def assign_plugin_configs(submission: AssignSubmission) -> tuple[tuple[str, str,
 
 def render_backup_files(content: BlueprintContent, timestamp: int) -> list[tuple[str, bytes]]:
     """All files of the backup, in the order Moodle writes them (course, sections, activities, then root files)."""
-    environment = xml_environment()
+    environment = blueprint_environment()
     layout = lay_out(content)
     shared: dict[str, Any] = {
         "content": content,
