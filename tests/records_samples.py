@@ -30,6 +30,10 @@ TRAINER = "petra.wagner@example.org"
 RATED = "r>>>>>1####trifft gar nicht zu|2####trifft eher nicht zu|3####teils, teils|4####trifft eher zu|5####trifft voll zu"
 
 
+def _at(unix_seconds: int) -> datetime:
+    return datetime.fromtimestamp(unix_seconds, UTC)
+
+
 def participants() -> list[Participant]:
     """The catalogue's view: Anna opted in to the competence consultation, Lukas did not."""
     return [
@@ -79,7 +83,7 @@ def named_feedback() -> FeedbackInstrument:
                 attempt_id=4,
                 anonymous=False,
                 user_id=5,
-                submitted_at=1773900000,
+                submitted_at=_at(1773900000),
                 answers=(
                     FeedbackAnswer(item_id=6, numeric_value=4),
                     FeedbackAnswer(item_id=10, text_value="Der Teil zum Haushaltsrecht war mir zu knapp."),
@@ -89,7 +93,7 @@ def named_feedback() -> FeedbackInstrument:
                 attempt_id=5,
                 anonymous=False,
                 user_id=6,
-                submitted_at=1773900100,
+                submitted_at=_at(1773900100),
                 answers=(FeedbackAnswer(item_id=6, numeric_value=5),),
             ),
         ),
@@ -132,8 +136,8 @@ def course_snapshot(
         idnumber=idnumber,
         shortname=f"KVZ-{course_id}",
         fullname="Kommunalpolitik & Zivilgesellschaft – Durchgang 2026-01",
-        startdate=1773792000,
-        enddate=enddate,
+        startdate=_at(1773792000),
+        enddate=_at(enddate),
         run_id=run_id,
         template="kommunal-zivil",
         pulled_at=PULLED_AT,
@@ -146,7 +150,7 @@ def course_snapshot(
                 institution="Stadtverwaltung Berlin",
                 roles=("student",),
                 groups=("Gruppe A – Verwaltung",),
-                lastaccess=1773910000,
+                lastaccess=_at(1773910000),
             ),
             EnrolledUser(
                 user_id=6,
@@ -162,17 +166,17 @@ def course_snapshot(
             CompletionRecord(
                 user_id=5,
                 completed=True,
-                timecompleted=1773950000,
+                timecompleted=_at(1773950000),
                 activities=(
-                    ActivityCompletion(cmid=7, modname="page", state=1, timecompleted=1773800000),
-                    ActivityCompletion(cmid=9, modname="assign", state=1, timecompleted=1773850000),
+                    ActivityCompletion(cmid=7, modname="page", state=1, timecompleted=_at(1773800000)),
+                    ActivityCompletion(cmid=9, modname="assign", state=1, timecompleted=_at(1773850000)),
                 ),
             ),
             CompletionRecord(
                 user_id=6,
                 completed=False,
                 activities=(
-                    ActivityCompletion(cmid=7, modname="page", state=1, timecompleted=1773800500),
+                    ActivityCompletion(cmid=7, modname="page", state=1, timecompleted=_at(1773800500)),
                     ActivityCompletion(cmid=9, modname="assign", state=0),
                 ),
             ),
@@ -196,7 +200,7 @@ def course_snapshot(
                 proficient=True,
                 grade_label="sicher",
                 evidence_note="Moderation der Konfliktübung",
-                rated_at=1773950000,
+                rated_at=_at(1773950000),
             ),
             CompetencyRating(user_id=6, competency_id=21, rating=2, proficient=False, grade_label="teilweise"),
         ),

@@ -34,7 +34,7 @@ def _text_columns_containing(store: RecordsStore, needle: str) -> list[str]:
 
 def _answer_count(store: RecordsStore) -> int:
     with store.engine.connect() as connection:
-        return connection.scalar(select(func.count()).select_from(feedback_answers))
+        return connection.execute(select(func.count()).select_from(feedback_answers)).scalar_one()
 
 
 def test_export_contains_the_persons_enrolments_completion_responses_and_ratings(records_store: RecordsStore) -> None:

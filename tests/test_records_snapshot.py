@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import func, insert, select
@@ -18,7 +20,7 @@ from lms_sync.records.schema import (
     metadata,
     people,
 )
-from lms_sync.records.snapshot import FeedbackAnswer, FeedbackAttempt
+from lms_sync.records.snapshot import ActivityCompletion, CompletionRecord, FeedbackAnswer, FeedbackAttempt
 from lms_sync.records.store import RecordsStore
 from tests.records_samples import ANNA, LUKAS, course_snapshot, participants
 
@@ -29,7 +31,7 @@ def _row_counts(store: RecordsStore) -> dict[str, int]:
     """Rows per records table (the journal grows with every write by design, so it is left out)."""
     tables = {name: table for name, table in metadata.tables.items() if name not in JOURNAL_TABLES}
     with store.engine.connect() as connection:
-        return {name: connection.scalar(select(func.count()).select_from(t)) for name, t in tables.items()}
+        return {name: connection.execute(select(func.count()).select_from(t)).scalar_one() for name, t in tables.items()}
 
 
 def _enrolment_roles(store: RecordsStore) -> dict[str, str]:
@@ -148,9 +150,11 @@ def test_failed_write_leaves_the_previous_snapshot_of_that_course_intact(records
     other = course_snapshot(course_id=4, idnumber="bip-kvz-2026-02").model_copy(update={"feedback": ()})
     other_course = records_store.replace_course_snapshot(other)
     assert other_course.tables["enrolments"].inserted == 3
-    failed_pull = records_store.get_sync_run(records_store.list_sync_runs(1)[0].id).pulls[0]
+    failed_run = records_store.get_sync_run(records_store.list_sync_runs(1)[0].id)
+    assert failed_run is not None
+    (failed_pull,) = failed_run.pulls
     assert failed_pull.course_idnumber == "bip-kvz-2026-01"
-    assert "has_value" in failed_pull.error or "CHECK constraint" in failed_pull.error
+    assert failed_pull.error is not None and "has_value" in failed_pull.error
 
 
 def test_competency_ratings_are_stored_only_for_people_who_opted_in(records_store: RecordsStore) -> None:
@@ -180,3 +184,10 @@ def test_upsert_people_updates_changed_participants_only(records_store: RecordsS
     anna, lukas = participants()
     counts = records_store.upsert_people([anna, lukas.model_copy(update={"consultation_opt_in": True})])
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
+
+
+def test_moodle_times_are_unix_seconds_and_zero_means_never() -> None:
+    record = CompletionRecord.model_validate({"user_id": 5, "completed": False, "timecompleted": 0})
+    activity = ActivityCompletion.model_validate({"cmid": 7, "modname": "page", "state": 1, "timecompleted": 1773800000})
+    assert record.timecompleted is None
+    assert activity.timecompleted == datetime(2026, 3, 18, 2, 13, 20, tzinfo=UTC)

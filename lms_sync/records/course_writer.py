@@ -61,7 +61,7 @@ def ensure_site(connection: Connection, url: str, release: str | None) -> int:
     """The id of the site row for `url`, created on first sight; the release is kept current."""
     site_id = connection.scalar(select(sites.c.id).where(sites.c.url == url))
     if site_id is None:
-        return connection.execute(sites.insert().values(url=url, release=release)).inserted_primary_key[0]
+        return connection.execute(sites.insert().values(url=url, release=release).returning(sites.c.id)).scalar_one()
     if release is not None:
         connection.execute(
             update(sites).where(and_(sites.c.id == site_id, sites.c.release.is_distinct_from(release))).values(release=release)

@@ -53,7 +53,7 @@ class SyncRun:
 
 def start_sync_run(connection: Connection, command: str, started_at: datetime, host: str, pid: int) -> int:
     values = {"command": command, "status": "running", "started_at": started_at, "host": host, "pid": pid}
-    return connection.execute(insert(sync_runs).values(values)).inserted_primary_key[0]
+    return connection.execute(insert(sync_runs).values(values).returning(sync_runs.c.id)).scalar_one()
 
 
 def finish_sync_run(

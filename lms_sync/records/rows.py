@@ -82,8 +82,8 @@ def sync_rows(
         else:
             changes.append({"_id": row["id"], **wanted})
     for change in changes:
-        values = {column: bindparam(column) for column in change if column != "_id"}
-        connection.execute(update(table).where(table.c.id == bindparam("_id")).values(values), change)
+        assignments: dict[str, Any] = {column: bindparam(column) for column in change if column != "_id"}
+        connection.execute(update(table).where(table.c.id == bindparam("_id")).values(assignments), change)
     counts.updated = len(changes)
     new_rows = [
         dict(zip(key_columns, key, strict=True)) | dict(on_insert or {}) | dict(values)
@@ -94,9 +94,9 @@ def sync_rows(
         connection.execute(insert(table), new_rows)
         counts.inserted = len(new_rows)
         key_select = select(table.c.id, *(table.c[column] for column in key_columns)).where(scope)
-        for row in connection.execute(key_select):
-            if tuple(row[1:]) in desired:
-                ids.setdefault(tuple(row[1:]), row[0])
+        for row_id, *key_values in connection.execute(key_select):
+            if tuple(key_values) in desired:
+                ids.setdefault(tuple(key_values), row_id)
     if delete_missing and stale_ids:
         for chunk in _chunks(stale_ids, DELETE_CHUNK):
             connection.execute(delete(table).where(table.c.id.in_(chunk)))

@@ -116,7 +116,7 @@ class FeedbackAttempt(_Frozen):
     anonymous: bool
     user_id: int | None = None
     submitted_at: MoodleTime = None
-    number: int | None = Field(None, description="Moodle's running number of an anonymous attempt")
+    number: int | None = Field(default=None, description="Moodle's running number of an anonymous attempt")
     answers: tuple[FeedbackAnswer, ...] = ()
 
     @model_validator(mode="after")
@@ -187,8 +187,8 @@ class CourseSnapshot(_Frozen):
     fullname: str
     startdate: MoodleTime = None
     enddate: MoodleTime = None
-    run_id: str | None = Field(None, description="the catalogue run this course belongs to, if lms-sync made it")
-    template: str | None = Field(None, description="the course template slug, if known")
+    run_id: str | None = Field(default=None, description="the catalogue run this course belongs to, if lms-sync made it")
+    template: str | None = Field(default=None, description="the course template slug, if known")
     pulled_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     users: tuple[EnrolledUser, ...] = ()
     completions: tuple[CompletionRecord, ...] = ()

@@ -5,12 +5,15 @@ New revision after changing schema.py: `python -m lms_sync.records.migrate revis
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 from lms_sync.records.schema import UtcDateTime, metadata
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Migrations must not import application types: UtcDateTime is a plain DateTime in the database.
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime()"
