@@ -1,0 +1,58 @@
+"""Report read models: evaluation data by run, template and trainer; participation with completion; ratings."""
+
+from __future__ import annotations
+
+from lms_sync.records.store import RecordsStore
+from tests.records_samples import ANNA, LUKAS, TRAINER, course_snapshot, participants
+
+
+def test_evaluation_data_has_items_answers_participants_and_trainers(records_store: RecordsStore) -> None:
+    records_store.replace_course_snapshot(course_snapshot())
+
+    named, anonymous = records_store.evaluation_data(run_ids=["kvz-2026-01"])
+
+    assert (named.feedback_name, named.anonymous) == ("Evaluation des Workshops", False)
+    assert (named.participants, named.trainer_emails) == (2, (TRAINER,))
+    assert [(i.label, i.scale_min, i.scale_max) for i in named.items] == [("zufriedenheit", 1, 5), ("freitext", None, None)]
+    assert sorted(r.answers[6].numeric_value for r in named.responses) == [4.0, 5.0]
+    assert [r.answers[10].text_value for r in named.responses if 10 in r.answers] == [
+        "Der Teil zum Haushaltsrecht war mir zu knapp."
+    ]
+    assert anonymous.anonymous is True
+    assert sorted(r.answers[11].numeric_value for r in anonymous.responses) == [3.0, 4.0]
+    assert named.course.idnumber == "bip-kvz-2026-01" and named.course.template == "kommunal-zivil"
+
+
+def test_evaluation_filters_by_template_and_trainer(records_store: RecordsStore) -> None:
+    records_store.replace_course_snapshot(course_snapshot())
+
+    assert len(records_store.evaluation_data(template="kommunal-zivil")) == 2
+    assert records_store.evaluation_data(template="other") == []
+    assert len(records_store.evaluation_data(trainer_email=TRAINER.upper())) == 2
+    assert records_store.evaluation_data(trainer_email=ANNA) == []
+    assert records_store.evaluation_data(run_ids=["kvz-2099-01"]) == []
+
+
+def test_participation_lists_people_with_course_and_activity_completion(records_store: RecordsStore) -> None:
+    records_store.upsert_people(participants())
+    records_store.replace_course_snapshot(course_snapshot())
+
+    rows = {row.email: row for row in records_store.participation(run_ids=["kvz-2026-01"])}
+
+    assert set(rows) == {ANNA, LUKAS, TRAINER}
+    anna, lukas = rows[ANNA], rows[LUKAS]
+    assert (anna.completed, anna.activities_completed, anna.activities_tracked) == (True, 2, 2)
+    assert (lukas.completed, lukas.activities_completed, lukas.activities_tracked) == (False, 1, 2)
+    assert (anna.organisation, anna.groups, anna.roles) == ("Bezirksamt Mitte", ("Gruppe A – Verwaltung",), ("student",))
+    assert rows[TRAINER].activities_tracked == 0
+
+
+def test_person_ratings_for_the_portfolio(records_store: RecordsStore) -> None:
+    records_store.upsert_people(participants())
+    records_store.replace_course_snapshot(course_snapshot())
+
+    (rating,) = records_store.person_ratings(ANNA)
+
+    assert (rating.competency_idnumber, rating.rating, rating.proficient) == ("bip-k-vertrauen", 3, True)
+    assert rating.course is not None and rating.course.run_id == "kvz-2026-01"
+    assert records_store.person_ratings(LUKAS) == []
