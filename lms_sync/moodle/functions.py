@@ -37,6 +37,7 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_group_create_groups",
         "core_group_add_group_members",
         "core_calendar_create_calendar_events",
+        "core_calendar_delete_calendar_events",
         "mod_forum_add_discussion",
     ),
     "pull": (
