@@ -8,8 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +20,6 @@ from lms_sync.records.course_writer import SnapshotCounts, write_course_snapshot
 from lms_sync.records.database import create_records_engine
 from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError
 from lms_sync.records.journal import CoursePull, SyncRun
-from lms_sync.records.lock import LockHolder, sync_lock
 from lms_sync.records.migrate import upgrade_to_head
 from lms_sync.records.people import Participant, upsert_people
 from lms_sync.records.queries import CourseEvaluation, ParticipationRow, RatingRow
@@ -191,18 +189,6 @@ class RecordsStore:
         """Purge personal data of courses that ended more than `months` months ago; 0 keeps everything."""
         with self.engine.begin() as connection:
             return gdpr.purge_older_than(connection, months, now or _now())
-
-    # --- one sync at a time --------------------------------------------------------------------------------------
-
-    @contextmanager
-    def sync_lock(self) -> Iterator[LockHolder]:
-        """Hold the sync lock for the `with` block or raise `SyncLocked` (naming pid, host, start) at once.
-
-        File lock next to an SQLite database, advisory lock on PostgreSQL; a killed holder releases it with its
-        process, so there are no stale locks to clean up.
-        """
-        with sync_lock(self.engine.url.render_as_string(hide_password=False)) as holder:
-            yield holder
 
     # --- run journal ------------------------------------------------------------------------------------------
 
