@@ -8,7 +8,6 @@ PASSWORD="${LMS_SYNC_TEST_PG_PASSWORD:-lms_sync_test}"
 DATABASE="${LMS_SYNC_TEST_PG_DATABASE:-lms_sync_test}"
 PORT="${LMS_SYNC_TEST_PG_PORT:-5432}"
 
-
 # pg_ctlcluster exits 2 when the cluster already runs; that is fine.
 pg_ctlcluster 15 main start >/dev/null 2>&1 || pg_lsclusters | grep -q '^15 *main .* online' || {
     echo "postgres-up: could not start cluster 15/main (see /var/log/postgresql/)" >&2
