@@ -87,12 +87,14 @@ def _advisory_lock(records_url: str) -> Iterator[Holder]:
     try:
         with engine.connect() as connection:
             got = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _ADVISORY_KEY}).scalar()
+            connection.commit()  # the lock is per session; do not sit idle in a transaction for the whole sync
             if not got:
                 raise LockHeld(_advisory_holder(connection))
             try:
                 yield me
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+                connection.commit()
     finally:
         engine.dispose()
 
