@@ -1,1 +1,61 @@
+"""Shared fixtures: the fake Moodle wired into httpx through pytest-httpx, a client for it, and a config file.
+
+`fake_moodle` is an empty 5.0 site; parametrize `moodle_version` to run a test against 4.5 and 5.0
+(`@pytest.mark.parametrize("moodle_version", MOODLE_VERSIONS)`); `contract_moodle` holds the recorded site's data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from pytest_httpx import HTTPXMock
+
+from lms_sync.moodle.client import MoodleClient
+from tests.fake_moodle import FakeMoodle
+
 pytest_plugins = ["tests.records_fixtures"]
+
+
+@pytest.fixture
+def moodle_version() -> str:
+    return "5.0"
+
+
+def _wire(fake: FakeMoodle, httpx_mock: HTTPXMock) -> FakeMoodle:
+    httpx_mock.add_callback(fake, is_reusable=True, is_optional=True)
+    return fake
+
+
+@pytest.fixture
+def fake_moodle(httpx_mock: HTTPXMock, moodle_version: str) -> FakeMoodle:
+    """An empty fake site (category 1, users guest/admin/syncbot) answering every httpx request of the test."""
+    return _wire(FakeMoodle(moodle_version), httpx_mock)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def contract_moodle(httpx_mock: HTTPXMock, moodle_version: str) -> FakeMoodle:
+    """The fake seeded like the recorded contract site (courses 2–3, users 5–16, feedback with responses)."""
+    return _wire(FakeMoodle.contract_site(moodle_version), httpx_mock)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def moodle_client(fake_moodle: FakeMoodle) -> MoodleClient:
+    """A MoodleClient pointed at `fake_moodle` that never really sleeps between retries."""
+    return MoodleClient(fake_moodle.url, SecretStr(fake_moodle.token), sleep=lambda _seconds: None)
+
+
+@pytest.fixture
+def lms_config(tmp_path: Path, fake_moodle: FakeMoodle) -> Path:
+    """tmp_path/lms-sync.toml for CLI tests: [moodle] url + token_file for the fake, records in tmp_path."""
+    token_file = tmp_path / "moodle-token"
+    token_file.write_text(fake_moodle.token + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    config = tmp_path / "lms-sync.toml"
+    config.write_text(
+        f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\n\n'
+        f'[records]\nurl = "sqlite:///{tmp_path / "records.db"}"\n',
+        encoding="utf-8",
+    )
+    return config

@@ -1,0 +1,170 @@
+"""What Moodle does to its tables when a course is created, copied, imported, or someone is enrolled.
+
+Shared by the web-service handlers and the test builders, so both paths produce the same site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from tests.fake_moodle.state import (
+    NOW,
+    Activity,
+    Category,
+    Course,
+    CourseModule,
+    EnrolInstance,
+    Feedback,
+    FeedbackItem,
+    Forum,
+    Section,
+    Site,
+    UserEnrolment,
+)
+
+NEWS_FORUM_INTRO = "General news and announcements"
+
+
+def create_category(site: Site, name: str, *, idnumber: str = "", parent: int = 0, description: str = "",
+                    descriptionformat: int = 1, category_id: int | None = None) -> Category:
+    category_id = site.reserve_id("category", category_id) if category_id else site.new_id("category")
+    category = Category(category_id, name, idnumber, description, descriptionformat, parent)
+    site.categories[category_id] = category
+    return category
+
+
+def create_course(site: Site, *, category: int, fullname: str, shortname: str, numsections: int | None = None,
+                  news_forum: bool = True, course_id: int | None = None, **fields: Any) -> Course:
+    """create_course(): section 0 (plus 1..numsections if given), the manual enrolment method, the news forum."""
+    course_id = site.reserve_id("course", course_id) if course_id else site.new_id("course")
+    course = Course(course_id, category, fullname, shortname, contextid=site.new_context(), **fields)
+    site.courses[course_id] = course
+    for number in range(0, (numsections or 0) + 1):
+        add_section(site, course_id, number)
+    instance = EnrolInstance(site.new_id("enrol"), course_id)
+    site.enrol_instances[instance.id] = instance
+    if news_forum:
+        name = "Ankündigungen" if course.lang == "de" else "Announcements"
+        add_module(site, course_id, 0, "forum", Forum, name=name, intro=NEWS_FORUM_INTRO, type="news",
+                   forcesubscribe=1)
+    return course
+
+
+def add_section(site: Site, courseid: int, number: int, *, name: str | None = None, summary: str = "",
+                visible: int = 1, component: str | None = None, itemid: int | None = None) -> Section:
+    section = Section(site.new_id("section"), courseid, number, name, summary, 1, visible, component, itemid)
+    site.sections[section.id] = section
+    return section
+
+
+def section_by_number(site: Site, courseid: int, number: int) -> Section:
+    """The course's section with this number, created (with its predecessors) if missing, as Moodle does."""
+    existing = {s.section: s for s in site.course_sections(courseid)}
+    for missing_number in range(0, number + 1):
+        if missing_number not in existing:
+            existing[missing_number] = add_section(site, courseid, missing_number)
+    return existing[number]
+
+
+def add_module(site: Site, courseid: int, section_number: int, modname: str, kind: type[Activity] = Activity, *,
+               visible: int = 1, completion: int = 0, completion_rule: str | None = None, idnumber: str = "",
+               **instance_fields: Any) -> CourseModule:
+    """A new activity: instance row + course module in the section with that number."""
+    instance_id = site.new_id(modname)
+    site.instances[modname][instance_id] = kind(instance_id, courseid, **instance_fields)
+    section = section_by_number(site, courseid, section_number)
+    cm = CourseModule(site.new_id("course_modules"), courseid, modname, instance_id, section.id, visible,
+                      idnumber, completion, completion_rule, contextid=site.new_context())
+    site.cms[cm.id] = cm
+    return cm
+
+
+def copy_module(site: Site, cm: CourseModule, target_course: int, section_number: int) -> CourseModule:
+    """Backup/restore of one activity without user data: instance, feedback items, settings."""
+    source = site.instance(cm)
+    instance_id = site.new_id(cm.modname)
+    site.instances[cm.modname][instance_id] = dataclasses.replace(source, id=instance_id, course=target_course,
+                                                                  timemodified=NOW)
+    if isinstance(source, Feedback):
+        for item in sorted(site.feedback_items.values(), key=lambda i: i.position):
+            if item.feedback == source.id:
+                copied = dataclasses.replace(item, id=site.new_id("feedback_item"), feedback=instance_id)
+                site.feedback_items[copied.id] = copied
+    section = section_by_number(site, target_course, section_number)
+    copied_cm = dataclasses.replace(cm, id=site.new_id("course_modules"), course=target_course,
+                                    instance=instance_id, section=section.id, contextid=site.new_context())
+    site.cms[copied_cm.id] = copied_cm
+    return copied_cm
+
+
+def copy_contents(site: Site, source_id: int, target_id: int) -> None:
+    """Import/duplicate: section names and summaries (where the target has none) and every activity."""
+    mapping: dict[int, int] = {}
+    for section in site.course_sections(source_id):
+        if section.component:  # delegated sections come along with their module
+            continue
+        target = section_by_number(site, target_id, section.section)
+        if target.name is None and section.name is not None:
+            target.name = section.name
+        if not target.summary:
+            target.summary, target.summaryformat = section.summary, section.summaryformat
+        target.visible = section.visible
+        for cm in sorted(site.section_cms(section.id), key=lambda c: c.id):
+            mapping[cm.id] = copy_module(site, cm, target_id, section.section).id
+    target_course = site.courses[target_id]
+    source_course = site.courses[source_id]
+    target_course.completion_cmids += [mapping[c] for c in source_course.completion_cmids if c in mapping]
+
+
+def remove_contents(site: Site, courseid: int) -> None:
+    """deletecontent=1: the target course loses its activities and sections above 0."""
+    for cm in site.course_cms(courseid):
+        del site.cms[cm.id]
+    for section in site.course_sections(courseid):
+        if section.section > 0:
+            del site.sections[section.id]
+        else:
+            section.name, section.summary = None, ""
+    site.courses[courseid].completion_cmids = []
+
+
+def enrol_user(site: Site, courseid: int, userid: int, roleid: int, *, timestart: int = 0, timeend: int = 0,
+               suspend: bool = False) -> UserEnrolment:
+    """enrol_manual: create or update the user's enrolment and assign the role (both idempotent)."""
+    instance = site.manual_instance(courseid)
+    if instance is None:
+        instance = EnrolInstance(site.new_id("enrol"), courseid)
+        site.enrol_instances[instance.id] = instance
+    enrolment = next((ue for ue in site.user_enrolments.values()
+                      if ue.enrolid == instance.id and ue.userid == userid), None)
+    if enrolment is None:
+        enrolment = UserEnrolment(site.new_id("user_enrolments"), instance.id, userid)
+        site.user_enrolments[enrolment.id] = enrolment
+    enrolment.timestart, enrolment.timeend, enrolment.status = timestart, timeend, int(suspend)
+    site.role_assignments.add((courseid, userid, roleid))
+    return enrolment
+
+
+def unenrol_user(site: Site, courseid: int, userid: int) -> None:
+    instances = {e.id for e in site.enrol_instances.values() if e.courseid == courseid and e.enrol == "manual"}
+    for enrolment in [ue for ue in site.user_enrolments.values() if ue.enrolid in instances and ue.userid == userid]:
+        del site.user_enrolments[enrolment.id]
+    site.role_assignments = {ra for ra in site.role_assignments if not (ra[0] == courseid and ra[1] == userid)}
+    for group in site.groups.values():
+        if group.courseid == courseid:
+            group.members.discard(userid)
+
+
+def is_active_enrolment(enrolment: UserEnrolment, now: int = NOW) -> bool:
+    return enrolment.status == 0 and enrolment.timestart <= now and (enrolment.timeend == 0 or enrolment.timeend > now)
+
+
+def add_feedback_item(site: Site, feedback_id: int, *, name: str, label: str = "", typ: str = "multichoicerated",
+                      presentation: str = "", required: bool = True, options: str | None = None) -> FeedbackItem:
+    position = 1 + sum(1 for item in site.feedback_items.values() if item.feedback == feedback_id)
+    item = FeedbackItem(site.new_id("feedback_item"), feedback_id, name, label, typ, presentation, position,
+                        required, 0 if typ in ("label", "pagebreak", "captcha") else 1,
+                        options if options is not None else ("h" if typ.startswith("multichoice") else ""))
+    site.feedback_items[item.id] = item
+    return item
