@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 BATCH_FUNCTION = "tool_mobile_call_external_functions"
-_READ_MARKERS = ("_get_", "_list_", "_search_", "_read_")
+# tool_lp's "data_for_*" functions are Moodle-declared reads that build a page's data (competency summaries).
+_READ_MARKERS = ("_get_", "_list_", "_search_", "_read_", "tool_lp_data_for_")
 
 SITE_INFO = "core_webservice_get_site_info"
 
@@ -39,6 +40,16 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_calendar_create_calendar_events",
         "core_calendar_delete_calendar_events",
         "mod_forum_add_discussion",
+        # lms_sync.competencies.push
+        "core_competency_list_competency_frameworks",
+        "core_competency_list_competencies",
+        "core_competency_list_course_competencies",
+        "core_competency_get_scale_values",
+        "core_competency_create_competency_framework",
+        "core_competency_update_competency_framework",
+        "core_competency_create_competency",
+        "core_competency_update_competency",
+        "core_competency_add_competency_to_course",
     ),
     "pull": (
         SITE_INFO,
@@ -50,6 +61,12 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "mod_feedback_get_items",
         "mod_feedback_get_responses_analysis",
         "mod_feedback_get_non_respondents",
+        # lms_sync.competencies.pull (opted-in participants only)
+        "core_competency_list_course_competencies",
+        "core_competency_read_competency_framework",
+        "tool_lp_data_for_user_competency_summary_in_course",
+        "core_competency_list_user_plans",
+        "core_competency_list_plan_competencies",
     ),
     "blueprint verify": (
         SITE_INFO,
