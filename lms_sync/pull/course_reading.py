@@ -1,0 +1,165 @@
+"""Reads one Moodle course for a pull in two rounds of batched reads and builds its `CourseSnapshot`.
+
+Round one: enrolled users and, per feedback, its items, the first page of responses and (named feedback only) the
+non-respondents; round two: every student's completion and the remaining pages of responses.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
+from lms_sync.observe import text
+from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.feedback_reading import instrument, is_anonymous
+from lms_sync.pull.reading_support import Skip, moodle_time, reason
+from lms_sync.pull.targets import CourseTarget
+from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot, FeedbackInstrument
+
+log = logging.getLogger("lms_sync.pull")
+K = TypeVar("K", bound=Hashable)
+
+ENROLLED_USERS = "core_enrol_get_enrolled_users"
+COURSE_COMPLETION = "core_completion_get_course_completion_status"
+ACTIVITIES_COMPLETION = "core_completion_get_activities_completion_status"
+FEEDBACK_ITEMS = "mod_feedback_get_items"
+FEEDBACK_RESPONSES = "mod_feedback_get_responses_analysis"
+NON_RESPONDENTS = "mod_feedback_get_non_respondents"
+
+SITE_WIDE_ERRORS = (MoodleAuthError, MoodleProtocolError, MoodleTransientError)
+"""The token, the connection or the site itself failed: no other course would fare better, so the pull stops."""
+_NOT_ENROLLED = "usernotenroled"  # the user left the course between our reads
+_NO_COURSE_COMPLETION = {"nocriteriaset", "completionnotenabled"}
+
+
+class CourseReadError(Exception):
+    """A Moodle error on one of this course's reads: the course keeps its previous records, the others go on."""
+
+
+@dataclass
+class CourseRead:
+    """One course as read from Moodle, ready to be written."""
+
+    snapshot: CourseSnapshot
+    non_respondents: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def read_keyed(client: MoodleClient, calls: Mapping[K, tuple[str, Mapping[str, Any]]]) -> dict[K, Any]:
+    """`client.read_many` over named calls: each key gets its call's result or the `MoodleError` it raised."""
+    return dict(zip(calls, client.read_many(list(calls.values())), strict=True))
+
+
+def checked(result: Any, what: str) -> Any:
+    """The result, or raise: site-wide errors as they are, any other Moodle error as this course's failure."""
+    if isinstance(result, SITE_WIDE_ERRORS):
+        raise result
+    if isinstance(result, MoodleError):
+        raise CourseReadError(f"{what}: {result}")
+    return result
+
+
+class CourseReader:
+    """Reads courses of one site; safe to use from several threads at once."""
+
+    def __init__(self, client: MoodleClient, *, site_release: str | None, page_size: int) -> None:
+        self.client = client
+        self.site_release = site_release
+        self.page_size = page_size
+
+    def read(self, target: CourseTarget, course: Mapping[str, Any], feedbacks: Sequence[Mapping[str, Any]]) -> CourseRead:
+        """Everything lms-sync keeps about `course` (a `core_course_get_courses_by_field` record)."""
+        skipped: list[str] = []
+
+        def skip(message: str) -> None:
+            log.warning("%s: %s (skipped)", target.label, message)
+            skipped.append(message)
+
+        course_id = int(course["id"])
+        feedback_ids = [int(feedback["id"]) for feedback in feedbacks]
+        first: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {("users", 0): (ENROLLED_USERS, {"courseid": course_id})}
+        for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
+            first[("items", feedback_id)] = (FEEDBACK_ITEMS, {"feedbackid": feedback_id})
+            first[("responses", feedback_id)] = (FEEDBACK_RESPONSES, self._page(feedback_id, 0))
+            if not is_anonymous(feedback):  # Moodle refuses anonymous ones (errorcode "anonymous")
+                first[("non_respondents", feedback_id)] = (NON_RESPONDENTS, {"feedbackid": feedback_id})
+        answers = read_keyed(self.client, first)
+        users = enrolled_users(checked(answers[("users", 0)], "enrolled users") or [], skip)
+        pages = {fid: [checked(answers[("responses", fid)], f"responses to feedback {fid}") or {}] for fid in feedback_ids}
+
+        second: dict[tuple[str, int, int], tuple[str, Mapping[str, Any]]] = {}
+        for user_id in students(users):
+            second[("course", user_id, 0)] = (COURSE_COMPLETION, {"courseid": course_id, "userid": user_id})
+            second[("activities", user_id, 0)] = (ACTIVITIES_COMPLETION, {"courseid": course_id, "userid": user_id})
+        for feedback_id in feedback_ids:
+            for page in range(1, self._pages(pages[feedback_id][0])):
+                second[("page", feedback_id, page)] = (FEEDBACK_RESPONSES, self._page(feedback_id, page))
+        more = read_keyed(self.client, second)
+        for (kind, feedback_id, _), result in more.items():
+            if kind == "page":
+                pages[feedback_id].append(checked(result, f"responses to feedback {feedback_id}") or {})
+
+        instruments: list[FeedbackInstrument] = []
+        non_respondents = 0
+        for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
+            items = checked(answers[("items", feedback_id)], f"items of feedback {feedback_id}") or {}
+            if ("non_respondents", feedback_id) in answers:
+                asked = checked(answers[("non_respondents", feedback_id)], f"non-respondents of feedback {feedback_id}")
+                non_respondents += int((asked or {}).get("total") or 0)
+            found = instrument(feedback, items.get("items") or [], pages[feedback_id], skip)
+            if found is not None:
+                instruments.append(found)
+        try:
+            snapshot = CourseSnapshot(
+                site_url=self.client.url,
+                site_release=self.site_release,
+                course_id=course_id,
+                idnumber=str(course.get("idnumber") or "") or None,
+                shortname=text(course.get("shortname")),
+                fullname=text(course.get("fullname")),
+                startdate=moodle_time(course.get("startdate")),
+                enddate=moodle_time(course.get("enddate")),
+                run_id=target.run_id,
+                template=target.template,
+                users=users,
+                completions=self._completions(more, skip),
+                feedback=tuple(instruments),
+            )
+        except ValidationError as error:
+            raise CourseReadError(f"Moodle's data for this course does not fit together: {reason(error)}") from None
+        return CourseRead(snapshot, non_respondents, skipped)
+
+    def _page(self, feedback_id: int, page: int) -> dict[str, int]:
+        return {"feedbackid": feedback_id, "page": page, "perpage": self.page_size}
+
+    def _pages(self, first_page: Mapping[str, Any]) -> int:
+        """How many pages hold all named and anonymous attempts (both lists are paged alike)."""
+        total = max(int(first_page.get("totalattempts") or 0), int(first_page.get("totalanonattempts") or 0))
+        return max(1, math.ceil(total / self.page_size)) if self.page_size > 0 else 1
+
+    @staticmethod
+    def _completions(results: Mapping[tuple[str, int, int], Any], skip: Skip) -> tuple[CompletionRecord, ...]:
+        records: list[CompletionRecord] = []
+        for (kind, user_id, _), course_status in results.items():
+            if kind != "course":
+                continue
+            activities = results[("activities", user_id, 0)]
+            if any(isinstance(r, MoodleError) and r.errorcode == _NOT_ENROLLED for r in (course_status, activities)):
+                skip(f"completion of user {user_id}: no longer enrolled")
+                continue
+            if isinstance(course_status, MoodleError) and course_status.errorcode in _NO_COURSE_COMPLETION:
+                course_status = None  # the course tracks no completion; activity completion may still be there
+            records.append(completion_record(
+                user_id,
+                checked(course_status, f"course completion of user {user_id}"),
+                checked(activities, f"activity completion of user {user_id}"),
+                skip,
+            ))
+        return tuple(records)

@@ -1,0 +1,122 @@
+"""Reading Moodle's recorded answers (both versions) into snapshot objects: typed answers, scales, anonymity, skips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.feedback_reading import Choices, instrument
+from tests.contract import VERSIONS, recordings
+
+
+def _recorded(version: str) -> dict[str, Any]:
+    return {r.name.split("-", 1)[0]: r.response for r in recordings(version)}
+
+
+@pytest.fixture(params=VERSIONS)
+def recorded(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return _recorded(request.param)
+
+
+def _feedback(recorded: dict[str, Any], feedback_id: int) -> dict[str, Any]:
+    return next(f for f in recorded["057"]["feedbacks"] if f["id"] == feedback_id)
+
+
+def test_rated_answers_are_the_option_values_and_labels_the_option_texts(recorded: dict[str, Any]) -> None:
+    notes: list[str] = []
+    evaluation = instrument(_feedback(recorded, 2), recorded["058"]["items"], [recorded["060"]], notes.append)
+
+    assert evaluation is not None and not evaluation.anonymous and notes == []
+    satisfaction = next(item for item in evaluation.items if item.label == "zufriedenheit")
+    assert (satisfaction.typ, satisfaction.scale_min, satisfaction.scale_max) == ("multichoicerated", 1, 5)
+    assert len(evaluation.attempts) == recorded["060"]["totalattempts"] == 7
+    by_attempt = {a["id"]: {r["id"]: r for r in a["responses"]} for a in recorded["060"]["attempts"]}
+    for attempt in evaluation.attempts:
+        assert attempt.user_id is not None and attempt.submitted_at is not None
+        answers = {answer.item_id: answer for answer in attempt.answers}
+        recorded_answers = by_attempt[attempt.attempt_id]
+        assert answers[satisfaction.item_id].numeric_value == float(recorded_answers[satisfaction.item_id]["rawval"])
+        assert answers[satisfaction.item_id].text_value == recorded_answers[satisfaction.item_id]["printval"]
+        channel = recorded_answers[9]
+        assert answers[9].text_value == channel["printval"] and answers[9].numeric_value == float(channel["rawval"])
+        free_text = recorded_answers[10]["rawval"]
+        assert (answers[10].text_value if 10 in answers else None) == (free_text or None)
+
+
+def test_rated_value_comes_from_the_presentation_not_the_option_position() -> None:
+    items = [{"id": 1, "typ": "multichoicerated", "name": "Wie?", "label": "wie", "position": 1,
+              "presentation": "r>>>>>0####gar nicht|5####etwas|10####sehr<<<<<1"}]
+    page = {"attempts": [{"id": 7, "userid": 5, "timemodified": 1795593746,
+                          "responses": [{"id": 1, "rawval": "3", "printval": "sehr"}]}], "totalattempts": 1}
+    found = instrument({"id": 9, "name": "F", "anonymous": 2}, items, [page], lambda note: None)
+
+    assert found is not None
+    assert (found.items[0].scale_min, found.items[0].scale_max) == (0, 10)
+    assert found.attempts[0].answers[0].numeric_value == 10
+    assert Choices.parse(items[0]["presentation"]).labels == ("gar nicht", "etwas", "sehr")
+
+
+def test_anonymous_attempts_carry_no_user_even_when_moodle_lists_them_as_named(recorded: dict[str, Any]) -> None:
+    anonymous = _feedback(recorded, 3)
+    # Answers given while the feedback was still named: Moodle lists them with user ids.
+    named_page = {"attempts": [dict(a, id=a["id"] + 100) for a in recorded["060"]["attempts"][:2]]}
+    found = instrument(anonymous, recorded["059"]["items"], [recorded["061"], named_page], lambda note: None)
+
+    assert found is not None and found.anonymous
+    assert len(found.attempts) == recorded["061"]["totalanonattempts"] + 2
+    assert all(a.anonymous and a.user_id is None and a.submitted_at is None for a in found.attempts)
+    assert {a.number for a in found.attempts} == {1, 2, 3, 4, 5, None}
+
+
+def test_pages_overlapping_by_one_attempt_store_it_once(recorded: dict[str, Any]) -> None:
+    attempts = recorded["060"]["attempts"]
+    pages = [{"attempts": attempts[:4]}, {"attempts": attempts[3:]}]
+    found = instrument(_feedback(recorded, 2), recorded["058"]["items"], pages, lambda note: None)
+
+    assert found is not None and len(found.attempts) == len(attempts)
+
+
+def test_unknown_item_types_and_bad_values_are_skipped_with_a_note(recorded: dict[str, Any]) -> None:
+    items = [*recorded["058"]["items"], {"id": 99, "typ": "ranking", "name": "Neu", "position": 6},
+             {"id": 98, "typ": "label", "name": "<p>Danke</p>", "position": 7}]
+    attempt = dict(recorded["060"]["attempts"][0])
+    attempt["responses"] = [dict(r, rawval="9") if r["id"] == 6 else r for r in attempt["responses"]]
+    attempt["responses"].append({"id": 99, "rawval": "1", "printval": "x"})
+    notes: list[str] = []
+    found = instrument(_feedback(recorded, 2), items, [{"attempts": [attempt]}], notes.append)
+
+    assert found is not None
+    assert [item.item_id for item in found.items] == [6, 7, 8, 9, 10]
+    assert 6 not in {answer.item_id for answer in found.attempts[0].answers}
+    assert len(notes) == 2 and "ranking" in notes[0] and "item 6" in notes[1]
+
+
+def test_a_feedback_without_responses_is_an_instrument_without_attempts(recorded: dict[str, Any]) -> None:
+    found = instrument(_feedback(recorded, 2), recorded["058"]["items"],
+                       [{"attempts": [], "totalattempts": 0, "anonattempts": [], "totalanonattempts": 0}],
+                       lambda note: None)
+    assert found is not None and found.attempts == () and len(found.items) == 5
+
+
+def test_enrolled_users_with_roles_groups_and_a_deleted_user_skipped(recorded: dict[str, Any]) -> None:
+    deleted = {"id": 99, "username": "deleted", "fullname": " ", "email": "d41d8cd98f00b204e9800998ecf8427e",
+               "roles": [], "groups": []}
+    notes: list[str] = []
+    users = enrolled_users([*recorded["039"], deleted], notes.append)
+
+    assert len(users) == len(recorded["039"]) and len(notes) == 1 and "99" in notes[0]
+    anna = next(user for user in users if user.user_id == 5)
+    assert (anna.email, anna.roles, anna.groups) == ("anna.schmidt@example.org", ("student",), ("Gruppe A – Verwaltung",))
+    recorded_students = [u["id"] for u in recorded["039"] if any(r["shortname"] == "student" for r in u["roles"])]
+    assert students(users) == recorded_students and 15 not in recorded_students
+
+
+def test_completion_from_course_and_activity_status(recorded: dict[str, Any]) -> None:
+    done = completion_record(5, recorded["068"], recorded["071"], lambda note: None)
+    open_ = completion_record(14, recorded["069"], {"statuses": []}, lambda note: None)
+
+    assert done.completed and done.timecompleted is not None
+    assert {(a.cmid, a.modname, a.state) for a in done.activities} >= {(10, "feedback", 1), (9, "assign", 0)}
+    assert not open_.completed and open_.timecompleted is None
