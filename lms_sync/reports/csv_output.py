@@ -1,0 +1,31 @@
+"""CSV text shared by the reports: UTF-8 with a byte-order mark so spreadsheet programs show umlauts correctly.
+
+Numbers use a decimal point and dates ISO 8601, so the files load unchanged into analysis tools.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+CSV_ENCODING = "utf-8-sig"
+
+
+def iso_date(moment: datetime | None, timezone: ZoneInfo) -> str:
+    return "" if moment is None else moment.astimezone(timezone).date().isoformat()
+
+
+def number(value: float | None, places: int = 3) -> str:
+    """A rounded number without trailing zeros; empty when there is none."""
+    return "" if value is None else f"{round(value, places):g}"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,237 @@
+"""The evaluation report's content: per questionnaire, response rates and per-item distributions for each run,
+each trainer and all runs together, plus the free-text answers. Pure: built from `RecordsStore.evaluation_data`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from lms_sync.records.people import normalise_email
+from lms_sync.records.queries import CourseEvaluation, CourseRef, EvaluationAnswer
+from lms_sync.reports.items import ReportItem, ScalePoint, report_item
+from lms_sync.reports.statistics import ItemStats, item_stats, pooled, response_rate
+
+ScopeKind = Literal["run", "template", "trainer"]
+RowKind = Literal["run", "trainer", "total"]
+ALL_RUNS_CAPTION = "Alle Durchgänge"
+
+
+@dataclass(frozen=True)
+class EvaluationScope:
+    """Which courses a report covers: one run, all runs of a template, or all runs a trainer taught."""
+
+    kind: ScopeKind
+    value: str
+
+    def __post_init__(self) -> None:
+        # A trainer is looked up and named by the stored (lower-case) spelling of the address, however it was typed.
+        if self.kind == "trainer":
+            object.__setattr__(self, "value", normalise_email(self.value))
+
+
+def run_caption(course: CourseRef) -> str:
+    """How a report names a course: its catalogue run, else its Moodle idnumber, else its short name."""
+    return course.run_id or course.idnumber or course.shortname
+
+
+@dataclass(frozen=True)
+class RunResponses:
+    """Response rate of one questionnaire in one run: respondents / enrolled participants."""
+
+    course: CourseRef
+    trainers: tuple[str, ...]
+    participants: int
+    respondents: int
+
+    @property
+    def caption(self) -> str:
+        return run_caption(self.course)
+
+    @property
+    def rate(self) -> float | None:
+        return response_rate(self.respondents, self.participants)
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    """One bar of an item's chart: the answers of one run, of one trainer's runs, or of all runs."""
+
+    kind: RowKind
+    caption: str
+    stats: ItemStats
+    run: RunResponses | None = None
+    """The run's response figures, for rows of kind "run"."""
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """A free-text answer with the run it came from; never who wrote it."""
+
+    run: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemSection:
+    """An item of the questionnaire: rated items carry rows, free-text items answers, headings neither."""
+
+    item: ReportItem
+    rows: tuple[StatsRow, ...] = ()
+    answers: tuple[FreeText, ...] = ()
+
+    def row(self, kind: RowKind, caption: str) -> StatsRow | None:
+        return next((row for row in self.rows if (row.kind, row.caption) == (kind, caption)), None)
+
+
+@dataclass(frozen=True)
+class QuestionnaireSection:
+    """One questionnaire (feedback activity, matched by name across runs) with its response rates and items."""
+
+    name: str
+    anonymous: bool
+    runs: tuple[RunResponses, ...]
+    items: tuple[ItemSection, ...]
+
+    @property
+    def respondents(self) -> int:
+        return sum(run.respondents for run in self.runs)
+
+    @property
+    def participants(self) -> int:
+        return sum(run.participants for run in self.runs)
+
+    @property
+    def rate(self) -> float | None:
+        return response_rate(self.respondents, self.participants)
+
+    @property
+    def comparison_columns(self) -> tuple[tuple[RowKind, str], ...]:
+        """(kind, caption) of every row of the rated items, first-seen order: the columns of the means overview."""
+        columns = dict.fromkeys((row.kind, row.caption) for section in self.items for row in section.rows)
+        return tuple(columns)
+
+    @property
+    def common_scale(self) -> tuple[ScalePoint, ...] | None:
+        """The answer scale when all rated items share one, so the report shows a single legend."""
+        scales = {section.item.scale for section in self.items if section.item.kind == "rated"}
+        return scales.pop() if len(scales) == 1 else None
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    scope: EvaluationScope
+    title: str
+    generated_at: datetime
+    questionnaires: tuple[QuestionnaireSection, ...]
+
+
+def _items_in_order(evaluations: Sequence[CourseEvaluation]) -> list[ReportItem]:
+    """The items of all runs, in the first run's order, items only later runs have appended."""
+    seen: dict[str, ReportItem] = {}
+    for evaluation in evaluations:
+        for stored in evaluation.items:
+            item = report_item(stored)
+            if item is not None and item.key not in seen:
+                seen[item.key] = item
+    return list(seen.values())
+
+
+def _answers_to(evaluation: CourseEvaluation, item: ReportItem) -> list[EvaluationAnswer] | None:
+    """The answers to `item` in this run, or None when the run's questionnaire lacks the item."""
+    ids = {stored.moodle_item_id for stored in evaluation.items if (found := report_item(stored)) and found.key == item.key}
+    if not ids:
+        return None
+    return [answer for response in evaluation.responses for item_id, answer in response.answers.items() if item_id in ids]
+
+
+def _texts(evaluation: CourseEvaluation, item: ReportItem) -> list[FreeText]:
+    return [
+        FreeText(run_caption(evaluation.course), answer.text_value.strip())
+        for answer in _answers_to(evaluation, item) or ()
+        if answer.text_value and answer.text_value.strip()
+    ]
+
+
+def _rated_rows(
+    runs: Sequence[tuple[CourseEvaluation, RunResponses]],
+    item: ReportItem,
+    scope: EvaluationScope,
+    trainer_names: Mapping[str, str],
+) -> tuple[StatsRow, ...]:
+    per_run = [
+        (evaluation, run, item_stats((a.numeric_value for a in answers if a.numeric_value is not None), item.scale_values))
+        for evaluation, run in runs
+        if (answers := _answers_to(evaluation, item)) is not None
+    ]
+    rows = [StatsRow("run", run.caption, stats, run) for _, run, stats in per_run]
+    if len(per_run) < 2:
+        return tuple(rows)
+    if scope.kind == "template":
+        trainers = sorted(
+            {email for evaluation, _, _ in per_run for email in evaluation.trainer_emails}, key=lambda email: trainer_names[email]
+        )
+        rows += [
+            StatsRow("trainer", trainer_names[email], pooled(s for e, _, s in per_run if email in e.trainer_emails))
+            for email in trainers
+        ]
+    rows.append(StatsRow("total", ALL_RUNS_CAPTION, pooled(stats for _, _, stats in per_run)))
+    return tuple(rows)
+
+
+def _questionnaire(
+    name: str, evaluations: Sequence[CourseEvaluation], scope: EvaluationScope, trainer_names: Mapping[str, str]
+) -> QuestionnaireSection:
+    runs = [
+        (
+            evaluation,
+            RunResponses(
+                course=evaluation.course,
+                trainers=tuple(sorted(trainer_names[email] for email in evaluation.trainer_emails)),
+                participants=evaluation.participants,
+                respondents=len(evaluation.responses),
+            ),
+        )
+        for evaluation in evaluations
+    ]
+    sections = []
+    for item in _items_in_order(evaluations):
+        if item.kind == "rated":
+            sections.append(ItemSection(item, rows=_rated_rows(runs, item, scope, trainer_names)))
+        elif item.kind == "text":
+            sections.append(ItemSection(item, answers=tuple(t for e in evaluations for t in _texts(e, item))))
+        else:
+            sections.append(ItemSection(item))
+    return QuestionnaireSection(
+        name=name, anonymous=any(e.anonymous for e in evaluations), runs=tuple(run for _, run in runs), items=tuple(sections)
+    )
+
+
+def _title(scope: EvaluationScope, evaluations: Sequence[CourseEvaluation], trainer_names: Mapping[str, str]) -> str:
+    if scope.kind == "run":
+        return f"Evaluationsbericht: {evaluations[0].course.fullname} ({scope.value})"
+    runs = len({(e.course.site_url, e.course.moodle_id) for e in evaluations})
+    counted = f"{runs} Durchgang" if runs == 1 else f"{runs} Durchgänge"
+    if scope.kind == "template":
+        return f"Evaluationsbericht: Format {scope.value} – {counted}"
+    return f"Evaluationsbericht: {trainer_names.get(scope.value, scope.value)} – {counted}"
+
+
+def build_evaluation_report(
+    scope: EvaluationScope,
+    evaluations: Sequence[CourseEvaluation],
+    trainer_names: Mapping[str, str],
+    generated_at: datetime,
+) -> EvaluationReport:
+    """Group the (non-empty) evaluations by questionnaire name, first-seen order, and compute every number shown.
+
+    `trainer_names` maps each trainer e-mail in `evaluations` (and a trainer scope's e-mail) to the printed name.
+    """
+    by_name: dict[str, list[CourseEvaluation]] = {}
+    for evaluation in evaluations:
+        by_name.setdefault(evaluation.feedback_name, []).append(evaluation)
+    questionnaires = tuple(_questionnaire(name, group, scope, trainer_names) for name, group in by_name.items())
+    title = _title(scope, evaluations, trainer_names)
+    return EvaluationReport(scope=scope, title=title, generated_at=generated_at, questionnaires=questionnaires)
