@@ -87,6 +87,6 @@ def verify_command(app: AppContext, template_name: str, as_json: bool) -> None:
         report = {"blueprint": content.idnumber, "course": course, "drift": [drift.as_dict() for drift in drifts]}
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_blueprint_text("verify.txt.j2", content=content, observed=observed, drifts=drifts))
+        click.echo(render_blueprint_text("verify.txt.j2", content=content, observed=observed, drifts=drifts), nl=False)
     if drifts:
         raise SystemExit(int(ExitCode.SOME_RUNS_FAILED))

@@ -1,0 +1,126 @@
+"""`lms-sync blueprint verify` against the fake Moodle, after "restoring" the built archive into it.
+
+The restore reads our own backup XML (course, sections, modules, feedback items) and applies Moodle's rules for taken
+idnumbers and shortnames, so a match proves the archive carries what verify expects.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lms_sync.blueprint import build_blueprint
+from lms_sync.cli import main
+from tests.blueprint_sample_template import TRICKY, write_sample_template
+from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
+from tests.fake_moodle.operations import section_by_number
+from tests.fake_moodle.state import Course
+
+NULL = "$@NULL@$"
+
+
+def restore(fake: FakeMoodle, archive: bytes) -> Course:
+    """What Moodle's restore of the archive into a new course leaves (no news forum, taken idnumber dropped)."""
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        xml = {m.name: ET.fromstring(tar.extractfile(m).read())  # type: ignore[union-attr]
+               for m in tar.getmembers() if m.name.endswith(".xml")}
+    course_xml = xml["course/course.xml"]
+    taken = {(c.shortname, c.idnumber) for c in fake.site.courses.values()}
+    shortname, counter = course_xml.findtext("shortname"), 0
+    while any(shortname == s for s, _ in taken):  # restore_dbops::calculate_course_names
+        counter += 1
+        shortname = f"{course_xml.findtext('shortname')}_{counter}"
+    idnumber = course_xml.findtext("idnumber")
+    course = fake.add_course(course_xml.findtext("fullname"), shortname, news_forum=False,
+                             idnumber="" if any(idnumber == i for _, i in taken) else idnumber)
+    contents = xml["moodle_backup.xml"].find("information/contents")
+    for entry in contents.find("sections"):
+        section_xml = xml[f"{entry.findtext('directory')}/section.xml"]
+        section = section_by_number(fake.site, course.id, int(section_xml.findtext("number")))
+        name = section_xml.findtext("name")
+        section.name, section.summary = (None if name == NULL else name), section_xml.findtext("summary")
+    for entry in contents.find("activities"):
+        directory, modname = entry.findtext("directory"), entry.findtext("modulename")
+        number = int(xml[f"{directory}/module.xml"].findtext("sectionnumber"))
+        instance = xml[f"{directory}/{modname}.xml"].find(modname)
+        name = instance.findtext("name")
+        if modname == "feedback":
+            items = [{"name": i.findtext("name"), "label": i.findtext("label"), "typ": i.findtext("typ"),
+                      "presentation": i.findtext("presentation"), "required": i.findtext("required") == "1",
+                      "options": i.findtext("options")} for i in instance.iter("item")]
+            fake.add_feedback(course.id, name, instance.findtext("anonymous") == "1", items, section=number)
+        elif modname == "forum":
+            fake.add_forum(course.id, name, section=number, type=instance.findtext("type"))
+        else:
+            fake.add_module(course.id, modname, name, section=number)
+    return course
+
+
+@pytest.fixture
+def template_dir(tmp_path: Path) -> Path:
+    write_sample_template(tmp_path / "templates" / "sample", text=TRICKY)
+    return tmp_path / "templates" / "sample"
+
+
+def _archive(template_dir: Path) -> bytes:
+    return build_blueprint(write_sample_template(template_dir, text=TRICKY), 0).data
+
+
+def _verify(lms_config: Path, template_dir: Path, *extra: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--config", str(lms_config), "blueprint", "verify", str(template_dir), *extra])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("moodle_version", MOODLE_VERSIONS)
+def test_restored_blueprint_matches_its_template(fake_moodle: FakeMoodle, lms_config: Path,
+                                                 template_dir: Path) -> None:
+    course = restore(fake_moodle, _archive(template_dir))
+    code, output = _verify(lms_config, template_dir)
+    assert (code, output.splitlines()[-1]) == (0, "No drift: the blueprint course holds exactly the template's "
+                                                  "sections, activities and questionnaire items.")
+    assert f"course {course.id} (BP-SAMPLE-v1), found by idnumber" in output
+    assert fake_moodle.write_calls() == 0
+
+
+def test_edits_in_moodle_show_as_drift(fake_moodle: FakeMoodle, lms_config: Path, template_dir: Path) -> None:
+    course = restore(fake_moodle, _archive(template_dir))
+    cms = {cm.modname: cm for cm in fake_moodle.site.course_cms(course.id)}
+    fake_moodle.site.instance(cms["page"]).name = "Umbenannt"
+    feedback = fake_moodle.site.instance(cms["feedback"])
+    item = next(i for i in fake_moodle.feedback_items(feedback.id) if i.label == "open_remarks")
+    del fake_moodle.site.feedback_items[item.id]
+    fake_moodle.add_forum(course.id, "Ankündigungen", type="news")
+    code, output = _verify(lms_config, template_dir, "--json")
+    assert code == 1
+    drift = [(d["subject"], d["change"], d["detail"]) for d in json.loads(output)["drift"]]
+    assert drift == [
+        ("activity", "changed", "name is 'Umbenannt'"),
+        ("item", "missing", "textarea: Was möchten Sie uns noch mitteilen?"),
+        ("activity", "extra", "forum 'Ankündigungen'"),
+    ]
+
+
+def test_missing_blueprint_says_to_restore_it(fake_moodle: FakeMoodle, lms_config: Path, template_dir: Path) -> None:
+    code, output = _verify(lms_config, template_dir)
+    assert code == 1
+    assert "no such course in Moodle" in output and "restore the blueprint .mbz once" in output
+
+
+def test_restore_over_a_taken_idnumber_is_found_by_its_suffixed_shortname(
+        fake_moodle: FakeMoodle, lms_config: Path, template_dir: Path) -> None:
+    old = fake_moodle.add_course("Alter Blueprint", "BP-SAMPLE-v1", idnumber="blueprint-sample-v1")
+    restored = restore(fake_moodle, _archive(template_dir))
+    del fake_moodle.site.courses[old.id]  # the admin removes the old course; the new one has no idnumber
+    code, output = _verify(lms_config, template_dir, "--json")
+    report = json.loads(output)
+    assert code == 1
+    assert report["course"] == {"id": restored.id, "shortname": "BP-SAMPLE-v1_1", "idnumber": "",
+                                "found_by": "suffixed shortname"}
+    assert [(d["subject"], d["detail"]) for d in report["drift"]] == [
+        ("course", f"found as 'BP-SAMPLE-v1_1' (course id {restored.id}) but its idnumber is ''")]
