@@ -146,10 +146,6 @@ class _FrameworkPush:
         self.counts.competencies_updated += 1
 
     def link_courses(self, ids: Mapping[str, int], course_links: Mapping[int, Sequence[str]]) -> None:
-        unknown = sorted({idnumber for wanted in course_links.values() for idnumber in wanted} - set(ids))
-        if unknown:
-            raise ConfigError(f"course templates link competencies that framework {self.framework.idnumber!r} "
-                              f"does not define: {', '.join(unknown)}; run `lms-sync templates validate`")
         courses = list(course_links)
         answers = self.client.read_many([(LIST_COURSE_COMPETENCIES, {"id": course}) for course in courses])
         for course, answer in zip(courses, answers, strict=True):
@@ -180,6 +176,10 @@ def push_competencies(
     Raises `ConfigError` when the Moodle scale does not match the framework's levels or a link names an unknown
     competency, and `MoodleError` when Moodle refuses a call.
     """
+    unknown = sorted({idnumber for wanted in course_links.values() for idnumber in wanted} - set(framework.by_idnumber()))
+    if unknown:
+        raise ConfigError(f"course templates link competencies that framework {framework.idnumber!r} "
+                          f"does not define: {', '.join(unknown)}; run `lms-sync templates validate`")
     run = _FrameworkPush(client, framework, scale_id or framework.scale.moodle_scale_id)
     framework_id = run.framework_id()
     ids = run.competency_ids(framework_id)
