@@ -6,6 +6,8 @@ Run kvz-2026-02 (trainer Jörg Weiß): 3 participants, ratings 2,2 (mean 2.0). T
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from lms_sync.records.snapshot import (
     CompletionRecord,
     CourseSnapshot,
@@ -62,7 +64,7 @@ def _named_feedback(feedback_id: int, ratings: dict[int, int], texts: dict[int, 
             attempt_id=feedback_id * 100 + user_id,
             anonymous=False,
             user_id=user_id,
-            submitted_at=1773900000 + user_id,
+            submitted_at=datetime(2026, 3, 19, 16, user_id, tzinfo=UTC),
             answers=(FeedbackAnswer(item_id=2, numeric_value=rating),)
             + ((FeedbackAnswer(item_id=3, text_value=texts[user_id]),) if user_id in texts else ()),
         )
@@ -113,50 +115,60 @@ def _user(user_id: int, roles: tuple[str, ...] = ("student",)) -> EnrolledUser:
     return EnrolledUser(user_id=user_id, email=email, firstname=first, lastname=last, roles=roles, institution="Bezirksamt")
 
 
-def run_1() -> CourseSnapshot:
-    """4 participants, all answered: 5, 4, 4, 3; two free texts; an anonymous questionnaire with 2 answers."""
+def _run(
+    course_id: int,
+    run_id: str,
+    start: datetime,
+    trainer: EnrolledUser,
+    students: tuple[int, ...],
+    feedback: tuple[FeedbackInstrument, ...],
+    completions: tuple[CompletionRecord, ...] = (),
+) -> CourseSnapshot:
+    """A two-day workshop run of the template, starting at `start`."""
     return CourseSnapshot(
         site_url=SITE,
-        course_id=30,
-        idnumber="bip-kvz-2026-01",
-        shortname="KVZ-30",
-        fullname="Kommunalpolitik & Zivilgesellschaft – Durchgang 2026-01",
-        startdate=1773792000,
-        enddate=1773964800,
-        run_id=RUN_1,
+        course_id=course_id,
+        idnumber=f"bip-{run_id}",
+        shortname=f"KVZ-{course_id}",
+        fullname=f"Kommunalpolitik & Zivilgesellschaft – Durchgang {run_id.removeprefix('kvz-')}",
+        startdate=start,
+        enddate=start + timedelta(days=2),
+        run_id=run_id,
         template=TEMPLATE,
-        users=(
-            *(_user(user_id) for user_id in (5, 6, 8, 9)),
-            EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",)),
-        ),
-        completions=(
-            CompletionRecord(user_id=5, completed=True, timecompleted=1773950000),
-            CompletionRecord(user_id=6, completed=False),
-        ),
-        feedback=(
+        users=(*(_user(user_id) for user_id in students), trainer),
+        completions=completions,
+        feedback=feedback,
+    )
+
+
+def run_1() -> CourseSnapshot:
+    """4 participants, all answered: 5, 4, 4, 3; two free texts; an anonymous questionnaire with 2 answers."""
+    return _run(
+        30,
+        RUN_1,
+        datetime(2026, 3, 17, 23, 0, tzinfo=UTC),
+        EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",)),
+        (5, 6, 8, 9),
+        (
             _named_feedback(40, {5: 5, 6: 4, 8: 4, 9: 3}, {5: NAMED_TEXTS[0], 6: NAMED_TEXTS[1]}),
             _anonymous_feedback(41),
+        ),
+        completions=(
+            CompletionRecord(user_id=5, completed=True, timecompleted=datetime(2026, 3, 19, 15, 0, tzinfo=UTC)),
+            CompletionRecord(user_id=6, completed=False),
         ),
     )
 
 
 def run_2() -> CourseSnapshot:
     """3 participants, 2 answered: 2, 2; trainer Jörg Weiß."""
-    return CourseSnapshot(
-        site_url=SITE,
-        course_id=31,
-        idnumber="bip-kvz-2026-02",
-        shortname="KVZ-31",
-        fullname="Kommunalpolitik & Zivilgesellschaft – Durchgang 2026-02",
-        startdate=1776470400,
-        enddate=1776643200,
-        run_id=RUN_2,
-        template=TEMPLATE,
-        users=(
-            *(_user(user_id) for user_id in (10, 11, 12)),
-            EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",)),
-        ),
-        feedback=(_named_feedback(42, {10: 2, 11: 2}, {}),),
+    return _run(
+        31,
+        RUN_2,
+        datetime(2026, 4, 17, 22, 0, tzinfo=UTC),
+        EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",)),
+        (10, 11, 12),
+        (_named_feedback(42, {10: 2, 11: 2}, {}),),
     )
 
 

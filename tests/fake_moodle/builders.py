@@ -49,7 +49,9 @@ class SiteBuilders:
     site: Site
     version: str
 
-    def _seed_site_users(self) -> None:
+    def _seed_site_defaults(self) -> None:
+        if self.version == "4.5":
+            self.site.disabled_modules.add("subsection")  # 4.5 installs mod_subsection disabled
         self.site.reserve_id("course", 1)  # the front page is course 1 on every Moodle site
         operations.create_category(self.site, "Category 1", category_id=1)
         for userid, username, first, last in ((1, "guest", "Guest user", " "), (2, "admin", "Admin", "User"),

@@ -54,6 +54,25 @@ def no_permission(capability_name: str) -> MoodleException:
     )
 
 
+_ACCESS_DEBUGINFO = """Access to the function {name}() is not allowed.
+                     There could be multiple reasons for this:
+                     1. The service linked to the user token does not contain the function.
+                     2. The service is user-restricted and the user is not listed.
+                     3. The service is IP-restricted and the user IP is not listed.
+                     4. The service is time-restricted and the time has expired.
+                     5. The token is time-restricted and the time has expired.
+                     6. The service requires a specific capability which the user does not have.
+                     7. The function is called with username/password (no user token is sent)
+                     and none of the services has the function to allow the user.
+                     These settings can be found in Administration > Site administration
+                     > Server > Web services > External services and Manage tokens."""
+
+
+def access_exception(wsfunction: str) -> MoodleException:
+    return MoodleException(ACCESS_EXCEPTION, "accessexception", "Access control exception",
+                           _ACCESS_DEBUGINFO.format(name=wsfunction))
+
+
 @dataclass(frozen=True)
 class RecordMissing(Exception):
     """A MUST_EXIST lookup failed. Its error object depends on the Moodle version and the debug level.

@@ -17,7 +17,7 @@ import httpx
 
 from lms_sync.moodle.encoding import unflatten_form
 from tests.fake_moodle.builders import SiteBuilders
-from tests.fake_moodle.errors import ACCESS_EXCEPTION, MoodleException, RecordMissing, missing, moodle_exception
+from tests.fake_moodle.errors import MoodleException, RecordMissing, access_exception, missing, moodle_exception
 from tests.fake_moodle.faults import (
     DEFAULT_INJECTED_ERROR,
     MAINTENANCE_PAGE,
@@ -37,25 +37,6 @@ Version = Literal["4.5", "5.0"]
 MOODLE_VERSIONS: tuple[Version, ...] = ("4.5", "5.0")
 RELEASES = {"4.5": ("4.5 (Build: 20241007)", "2024100700"), "5.0": ("5.0.6+ (Build: 20260403)", "2025041406.11")}
 SYNCBOT_ID = 3
-
-_ACCESS_DEBUGINFO = """Access to the function {name}() is not allowed.
-                     There could be multiple reasons for this:
-                     1. The service linked to the user token does not contain the function.
-                     2. The service is user-restricted and the user is not listed.
-                     3. The service is IP-restricted and the user IP is not listed.
-                     4. The service is time-restricted and the time has expired.
-                     5. The token is time-restricted and the time has expired.
-                     6. The service requires a specific capability which the user does not have.
-                     7. The function is called with username/password (no user token is sent)
-                     and none of the services has the function to allow the user.
-                     These settings can be found in Administration > Site administration
-                     > Server > Web services > External services and Manage tokens."""
-
-
-def access_exception(wsfunction: str) -> MoodleException:
-    return MoodleException(ACCESS_EXCEPTION, "accessexception", "Access control exception",
-                           _ACCESS_DEBUGINFO.format(name=wsfunction))
-
 
 class FakeMoodle(SiteBuilders):
     """One fake Moodle site. Use as `httpx.MockTransport(fake)` or `httpx_mock.add_callback(fake, is_reusable=True)`."""
@@ -89,7 +70,7 @@ class FakeMoodle(SiteBuilders):
         self._faults = FaultPlan()
         self._request_index = 0
         self._lock = threading.RLock()
-        self._seed_site_users()
+        self._seed_site_defaults()
 
     @classmethod
     def contract_site(cls, version: Version = "5.0", *, debug: bool = False, **options: Any) -> FakeMoodle:

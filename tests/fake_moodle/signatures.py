@@ -153,6 +153,8 @@ def clean_returnvalue(description: dict[str, Any] | None, value: Any) -> Any:
     if value is None:
         return None
     expected = description["type"]
+    if expected == "raw":
+        return value  # PARAM_RAW is returned untouched: PHP ints and booleans stay what they are
     if expected == "int":
         return int(value)
     if expected == "bool":

@@ -54,7 +54,8 @@ class Course:
     calendartype: str = ""
     showactivitydates: bool = True
     showcompletionconditions: bool = True
-    format_options: dict[str, Any] = field(default_factory=lambda: {"hiddensections": 1, "coursedisplay": 0})
+    format_options: dict[str, Any] = field(
+        default_factory=lambda: {"hiddensections": 1, "coursedisplay": 0, "indentation": "1"})
     contextid: int = 0
     timecreated: int = NOW
     timemodified: int = NOW

@@ -25,10 +25,10 @@ def _xmlize(value: Any, description: dict[str, Any] | None) -> str:
         inner = "".join(_xmlize(item, description["list_of"]) for item in value or [])
         return f"<MULTIPLE>\n{inner}</MULTIPLE>\n"
     if "object" in description:
+        # every declared key is printed; an absent optional one as null, as xmlize_result() does
         keys = "".join(
             f'<KEY name="{key}">{_xmlize((value or {}).get(key), sub)}</KEY>\n'
             for key, sub in description["object"].items()
-            if value is not None and key in value
         )
         return f"<SINGLE>\n{keys}</SINGLE>\n"
     if value is None:

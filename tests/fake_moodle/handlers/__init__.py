@@ -8,13 +8,31 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.handlers import categories, contents, courses, enrol, groups, users, webservice
+from tests.fake_moodle.handlers import (
+    assign,
+    calendar,
+    categories,
+    competency,
+    completion,
+    contents,
+    courseformat,
+    courses,
+    enrol,
+    feedback,
+    forum,
+    groups,
+    mobile,
+    questionnaire,
+    users,
+    webservice,
+)
 
 if TYPE_CHECKING:
     from tests.fake_moodle.server import FakeMoodle
 
 Handler = Callable[["FakeMoodle", dict[str, Any]], Any]
-_AREAS = (webservice, categories, courses, contents, users, enrol, groups)
+_AREAS = (webservice, categories, courses, contents, courseformat, users, enrol, groups, calendar, forum, feedback,
+          completion, assign, competency, mobile, questionnaire)
 _ONLY_IN = {"core_courseformat_new_module": "5.0", "mod_questionnaire_submit_questionnaire_response": "5.0"}
 
 

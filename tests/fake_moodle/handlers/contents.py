@@ -77,6 +77,8 @@ def _module(fake: FakeMoodle, cm: CourseModule, options: dict[str, Any]) -> dict
     }
     if isinstance(instance, Forum):
         module["activitybadge"] = []
+    if cm.modname == "subsection":
+        del module["url"]  # a subsection has no page of its own
     if isinstance(instance, Assign) and instance.duedate:
         module["dates"] = [{"label": "Due:", "timestamp": instance.duedate, "dataid": "duedate"}]
     if cm.completion:

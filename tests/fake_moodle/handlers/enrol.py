@@ -62,7 +62,7 @@ def _enrolled_courses(fake: FakeMoodle, userid: int) -> list[dict[str, Any]]:
             course = fake.site.courses[instance.courseid]
             courses.append({"id": course.id, "fullname": format_string(course.fullname),
                             "shortname": format_string(course.shortname)})
-    return sorted(courses, key=lambda c: c["id"])
+    return sorted(courses, key=lambda c: -c["id"])  # newer courses sort first in a category, as in Moodle
 
 
 def get_enrolled_users(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,28 @@
+"""Open the records store for a command, turning records errors into the CLI's one-line input errors (exit 2).
+
+Commands use `with open_records(app) as store:`; the URL comes from `records.url` in the settings. A lookup that
+finds nothing (an unknown person, a report without data) is an input error too: its message says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from lms_sync.cli.app import AppContext, InputError
+from lms_sync.records.errors import RecordsUnavailable
+from lms_sync.records.store import RecordsStore
+
+
+@contextmanager
+def open_records(app: AppContext) -> Iterator[RecordsStore]:
+    try:
+        store = RecordsStore.open(app.settings.records.url)
+    except RecordsUnavailable as error:
+        raise InputError(f"{error}; check records.url in the settings (or LMS_SYNC_RECORDS_URL)") from None
+    try:
+        yield store
+    except LookupError as error:
+        raise InputError(str(error)) from None
+    finally:
+        store.close()
