@@ -54,6 +54,11 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             "parameters": _obj(enrolments=_list(_obj(userid=_v("int"), courseid=_v("int"), roleid=_v("int", 2)))),
             "returns": None,
         },
+        "core_calendar_delete_calendar_events": {
+            "type": "write",
+            "parameters": _obj(events=_list(_obj(eventid=_v("int"), repeat=_v("bool")))),
+            "returns": None,
+        },
         "core_calendar_get_calendar_events": {
             "type": "read",
             "parameters": _obj(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import invalid_parameter
+from tests.fake_moodle.errors import invalid_parameter, missing
 from tests.fake_moodle.handlers.common import get_course
 from tests.fake_moodle.state import NOW, CalendarEvent
 
@@ -79,11 +79,26 @@ def get_calendar_events(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, A
         if options["timeend"] and event.timestart > options["timeend"]:
             continue
         if _visible_to_caller(fake, event, wanted, options):
-            found.append(event_record(event))
+            found.append({**event_record(event), "repeatid": event.repeatid})
     return {"events": found, "warnings": []}
+
+
+def delete_calendar_events(fake: FakeMoodle, params: dict[str, Any]) -> None:
+    """Moodle loads every event with MUST_EXIST first, so one unknown id deletes nothing."""
+    doomed = []
+    for wanted in params["events"]:
+        event = fake.site.events.get(wanted["eventid"])
+        if event is None:
+            raise missing("event", "SELECT * FROM {event} WHERE id = ?", wanted["eventid"])
+        doomed += [e.id for e in fake.site.events.values()
+                   if e.id == event.id or (wanted["repeat"] and event.repeatid and e.repeatid == event.repeatid)]
+    for event_id in doomed:
+        fake.site.events.pop(event_id, None)
+    return None
 
 
 HANDLERS = {
     "core_calendar_create_calendar_events": create_calendar_events,
+    "core_calendar_delete_calendar_events": delete_calendar_events,
     "core_calendar_get_calendar_events": get_calendar_events,
 }

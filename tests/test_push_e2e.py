@@ -1,0 +1,223 @@
+"""`lms-sync push` end to end through the CLI against the fake Moodle: first push, idempotent re-push, drift,
+crash-and-resume at every call index, bad input, a missing blueprint and a refused course."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lms_sync.catalogue import load_catalogue
+from lms_sync.cli import main
+from tests.fake_moodle import FakeMoodle
+
+REPO = Path(__file__).resolve().parents[1]
+BLUEPRINT_IDNUMBER = "blueprint-kommune-zivilgesellschaft-v1"
+SECTIONS = ["Willkommen", "Ankommen & Erwartungen", "Akteure, Motivationen und Rollen", "Vertrauen aufbauen und sichern",
+            "Konflikte bearbeiten", "Repräsentative Demokratie & Transfer in den Verwaltungsalltag",
+            "Evaluation & Kompetenzberatung"]
+
+
+def seed_blueprint(fake: FakeMoodle) -> int:
+    category = fake.add_category("Blueprints", idnumber="blueprints")
+    course = fake.add_course("Blueprint: Kommunalverwaltung und Zivilgesellschaft (v1)", "BP-KVZ-v1",
+                             category=category.id, idnumber=BLUEPRINT_IDNUMBER, news_forum=False,
+                             section_names=SECTIONS[1:])
+    fake.add_assign(course.id, "Akteurslandkarte meiner Kommune", section=2)
+    fake.add_forum(course.id, "Fallklinik", section=4)
+    fake.add_feedback(course.id, "Evaluation des Workshops", anonymous=False, section=6,
+                      items=[{"typ": "textarea", "name": "Was nehmen Sie mit?", "label": "mitnehmen",
+                              "presentation": "60|5"}])
+    return course.id
+
+
+def seed_accounts(fake: FakeMoodle, catalogue: Path) -> None:
+    seen = set()
+    for run in load_catalogue(catalogue).runs:
+        for person in (*run.trainers, *run.participants):
+            if person.email not in seen:
+                seen.add(person.email)
+                fake.add_user(person.email.split("@")[0].replace(".", "-"), person.firstname, person.lastname,
+                              person.email)
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    target = tmp_path / "catalogue"
+    shutil.copytree(REPO / "examples" / "catalogue", target)
+    return target
+
+
+@pytest.fixture
+def world(fake_moodle: FakeMoodle, catalogue: Path, tmp_path: Path) -> tuple[FakeMoodle, Path]:
+    """The fake with the restored blueprint and every catalogue person's account; a config pointing at both."""
+    seed_blueprint(fake_moodle)
+    seed_accounts(fake_moodle, catalogue)
+    token_file = tmp_path / "token"
+    token_file.write_text(fake_moodle.token, encoding="utf-8")
+    config = tmp_path / "lms-sync.toml"
+    config.write_text(
+        f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\nretries = 0\n\n'
+        f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n',
+        encoding="utf-8")
+    return fake_moodle, config
+
+
+def run_cli(config: Path, *args: str):
+    return CliRunner().invoke(main, ["--config", str(config), *args], catch_exceptions=False)
+
+
+def state(fake: FakeMoodle) -> dict[str, object]:
+    """What a person would check in Moodle after a push, by stable names (not by ids that differ between runs)."""
+    site = fake.site
+    result: dict[str, object] = {}
+    users = {u.id: u.email for u in site.users.values()}
+    for course in site.courses.values():
+        if not course.idnumber.startswith("lms-sync-"):
+            continue
+        instances = {(cm.modname, site.instances[cm.modname][cm.instance].name)
+                     for cm in site.cms.values() if cm.course == course.id}
+        modules = Counter(cm.modname for cm in site.cms.values() if cm.course == course.id)
+        sections = sorted((s.section, s.name) for s in site.sections.values() if s.course == course.id)
+        enrolled = sorted((users[u], r) for c, u, r in site.role_assignments if c == course.id)
+        suspended = sorted(users[ue.userid] for ue in site.user_enrolments.values()
+                           if site.enrol_instances[ue.enrolid].courseid == course.id and ue.status == 1)
+        groups = sorted((g.idnumber, g.name, tuple(sorted(users[m] for m in g.members)))
+                        for g in site.groups.values() if g.courseid == course.id)
+        events = sorted((e.name, e.timestart, e.timeduration) for e in site.events.values() if e.courseid == course.id)
+        forums = {f.id for f in site.instances["forum"].values() if f.course == course.id}
+        posts = sorted(d.name for d in site.discussions.values() if d.forum in forums)
+        result[course.idnumber] = {
+            "names": (course.fullname, course.shortname, course.startdate, course.enddate),
+            "modules": sorted(modules.items()), "instances": sorted(instances), "sections": sections,
+            "enrolled": enrolled, "suspended": suspended, "groups": groups, "events": events, "posts": posts,
+        }
+    result["categories"] = sorted((c.name, c.idnumber) for c in site.categories.values())
+    result["users"] = len(site.users)
+    return result
+
+
+@pytest.mark.parametrize("moodle_version", ["4.5", "5.0"])
+def test_first_push_builds_every_run_and_a_second_push_writes_nothing(world):
+    fake, config = world
+    first = run_cli(config, "push")
+    assert first.exit_code == 0, first.output
+    after = state(fake)
+    course = after["lms-sync-kvz-2027-01"]
+    assert course["names"][1] == "KVZ-kvz-2027-01"
+    assert dict(course["modules"]) == {"assign": 1, "forum": 2, "feedback": 1}  # one announcements forum only
+    assert [name for _, name in course["sections"]] == SECTIONS
+    assert ("j.hartmann@partizipation.example.org", 3) in course["enrolled"]
+    assert len([1 for _, role in course["enrolled"] if role == 5]) == 11
+    assert [len(members) for *_, members in course["groups"]] == [6, 5]
+    assert len(course["events"]) == 3 and len(course["posts"]) == 1
+    assert fake.calls["core_course_import_course"] == 3
+    assert fake.calls["core_course_create_courses"] == 1  # one array call for all three runs
+    assert fake.calls["enrol_manual_enrol_users"] == 1
+
+    fake.reset_counters()
+    second = run_cli(config, "push")
+    assert second.exit_code == 0, second.output
+    assert fake.write_calls() == 0, fake.calls
+    assert "nothing (Moodle already matches)" in second.output
+    assert state(fake) == after
+    plan = run_cli(config, "plan", "--json")
+    assert json.loads(plan.output)["summary"] == {"unchanged": json.loads(plan.output)["summary"]["unchanged"]}
+
+
+def test_a_changed_catalogue_yields_only_the_minimal_changes(world, catalogue):
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    toml = catalogue / "2027-fruehjahr.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('start = "2027-03-05 09:00"', 'start = "2027-03-05 10:00"'),
+                    encoding="utf-8")
+    csv = catalogue / "participants" / "kvz-2027-02.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    removed = lines.pop(1).split(",")
+    csv.write_text("".join(lines), encoding="utf-8")
+    fake.reset_counters()
+    result = run_cli(config, "push", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["applied"] == {"core_course_update_courses": 1, "core_calendar_delete_calendar_events": 1,
+                                 "core_calendar_create_calendar_events": 1, "enrol_manual_enrol_users": 1}
+    update = next(c for run in report["plan"]["runs"] for c in run["changes"] if c["action"] == "update")
+    assert list(update["fields"]) == ["summary"]  # the summary lists the session times
+    course = state(fake)["lms-sync-kvz-2027-02"]
+    assert len(course["suspended"]) == 1 and course["suspended"][0] in ",".join(removed).lower()
+
+
+def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(fake_moodle, catalogue, tmp_path):
+    reference_fake = FakeMoodle("5.0")
+    seed_blueprint(reference_fake)
+    seed_accounts(reference_fake, catalogue)
+    pristine = reference_fake.site.snapshot()
+
+    def fresh(fake: FakeMoodle) -> None:
+        fake.site = pristine.snapshot()
+        fake.reset_counters()
+        fake.recover()
+
+    token_file = tmp_path / "token"
+    token_file.write_text(fake_moodle.token, encoding="utf-8")
+    config = tmp_path / "lms-sync.toml"
+    config.write_text(f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\nretries = 0\n'
+                      f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n',
+                      encoding="utf-8")
+    fresh(fake_moodle)
+    assert run_cli(config, "push").exit_code == 0
+    expected = state(fake_moodle)
+    total = fake_moodle.request_count
+    assert total > 10
+    for index in range(total):
+        fresh(fake_moodle)
+        fake_moodle.crash_at(index)
+        crashed = run_cli(config, "push")
+        assert crashed.exit_code == 3, (index, crashed.output)
+        fake_moodle.recover()
+        resumed = run_cli(config, "push")
+        assert resumed.exit_code == 0, (index, resumed.output)
+        assert state(fake_moodle) == expected, f"crash before request {index} left a different end state"
+
+
+def test_bad_catalogue_entries_skip_only_their_runs(world, catalogue):
+    fake, config = world
+    toml = catalogue / "2027-herbst.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('template = "kommune-zivilgesellschaft"',
+                                                             'template = "gibt-es-nicht"'), encoding="utf-8")
+    result = run_cli(config, "push")
+    assert result.exit_code == 1
+    assert "2027-herbst.toml:" in result.output and "gibt-es-nicht" in result.output
+    built = {k for k in state(fake) if k.startswith("lms-sync-")}
+    assert built == {"lms-sync-kvz-2027-01", "lms-sync-kvz-2027-02"}
+
+
+def test_a_missing_blueprint_is_named_and_nothing_is_created(fake_moodle, catalogue, tmp_path):
+    seed_accounts(fake_moodle, catalogue)
+    token_file = tmp_path / "token"
+    token_file.write_text(fake_moodle.token, encoding="utf-8")
+    config = tmp_path / "lms-sync.toml"
+    config.write_text(f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\n'
+                      f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n',
+                      encoding="utf-8")
+    result = run_cli(config, "push")
+    assert result.exit_code == 1
+    assert BLUEPRINT_IDNUMBER in result.output and "lms-sync blueprint build kommune-zivilgesellschaft" in result.output
+    assert fake_moodle.calls["core_course_create_courses"] == 0
+    assert not [c for c in fake_moodle.site.courses.values() if c.idnumber.startswith("lms-sync-")]
+
+
+def test_a_course_moodle_refuses_is_reported_and_the_other_runs_succeed(world):
+    fake, config = world
+    fake.add_course("Fremder Kurs", "KVZ-kvz-2027-02", idnumber="someone-else")
+    result = run_cli(config, "push")
+    assert result.exit_code == 1
+    assert "FAILED kvz-2027-02" in result.output
+    assert "Short name is already used for another course (KVZ-kvz-2027-02)" in result.output
+    built = {k for k in state(fake) if k.startswith("lms-sync-")}
+    assert built == {"lms-sync-kvz-2027-01", "lms-sync-kvz-2027-03"}
+    assert len(state(fake)["lms-sync-kvz-2027-03"]["enrolled"]) == 13  # 11 participants, 2 trainers
