@@ -42,7 +42,6 @@ ANONYMOUS_TEXT = "Etwas langsamer bei den rechtlichen Grundlagen, bitte."
 
 def _items() -> tuple[FeedbackItem, ...]:
     return (
-        FeedbackItem(item_id=1, label="block_methoden", typ="label", question="", presentation="Methoden", position=1),
         FeedbackItem(
             item_id=2,
             label="methoden_praxis",
@@ -54,7 +53,14 @@ def _items() -> tuple[FeedbackItem, ...]:
             scale_max=5,
         ),
         FeedbackItem(item_id=3, label="freitext", typ="textarea", question=FREE_TEXT_QUESTION, position=3),
-        FeedbackItem(item_id=4, label="", typ="pagebreak", question="", position=4),
+        FeedbackItem(
+            item_id=4,
+            label="kanal",
+            typ="multichoice",
+            question="Wie haben Sie davon erfahren?",
+            presentation="r>>>>>Newsletter|Website",
+            position=4,
+        ),
     )
 
 

@@ -52,8 +52,9 @@ def test_export_to_a_file_readable_by_the_owner_only(runner: CliRunner, tmp_path
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_forget_asks_and_keeps_everything_when_declined(runner: CliRunner) -> None:
-    result = records(runner, "forget", ANNA, stdin="n\n")
+@pytest.mark.parametrize("answer", ["n\n", ""], ids=["no", "no-terminal"])
+def test_forget_asks_and_keeps_everything_when_declined(runner: CliRunner, answer: str) -> None:
+    result = records(runner, "forget", ANNA, stdin=answer)
     assert result.exit_code == 2
     assert "Erase this person's personal data?" in result.output and "nothing was erased" in result.output
     assert records(runner, "export-person", ANNA).exit_code == 0

@@ -63,7 +63,7 @@ def test_run_csv_has_counts_mean_and_response_rate(filled: RecordsStore, tmp_pat
     assert named["response_rate"] == "1" and named["item_question"] == SATISFACTION_QUESTION
     anonymous = next(row for row in rows if row["item_label"] == "tempo")
     assert (anonymous["anonymous"], anonymous["n"], anonymous["mean"], anonymous["response_rate"]) == ("yes", "2", "3", "0.5")
-    assert len(rows) == 2, "one row per run x rated item; free text, headings and page breaks have none"
+    assert len(rows) == 2, "one row per run x rated item; free text and unrated choices have none"
 
 
 def test_run_html_shows_mean_and_bars_proportional_to_counts(filled: RecordsStore, tmp_path: Path) -> None:
@@ -84,7 +84,7 @@ def test_run_html_is_german_with_umlauts_and_escaped_free_texts(filled: RecordsS
     path = write(filled, EvaluationScope("run", RUN_1), tmp_path, "html")[".html"]
     document = parse_html(path)
     text = document.text
-    for heading in ("Rücklauf", "Verteilung", "Mittelwert", "Freitextantworten", "Methoden"):
+    for heading in ("Rücklauf", "Verteilung", "Mittelwert", "Freitextantworten"):
         assert heading in text
     assert SATISFACTION_QUESTION in text and "5 = trifft voll zu" in text
     free_texts = item_section(document, "freitext")

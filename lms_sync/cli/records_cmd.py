@@ -28,6 +28,14 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def _confirmed(question: str) -> bool:
+    try:
+        return click.confirm(question, default=False)
+    except click.Abort:
+        # No terminal to answer (end of input) or Ctrl-C: that is not a yes.
+        return False
+
+
 @main.group("records")
 def records_group() -> None:
     """Data protection: export or erase everything stored about a person; purge personal data of old runs."""
@@ -67,7 +75,7 @@ def forget_command(app: AppContext, email: str, yes: bool) -> None:
         stored = store.export_person(email)
         kept = {name: len(rows) for name, rows in stored.items() if isinstance(rows, list) and rows}
         click.echo(f"stored about {email}: {_counts_line(kept)}")
-        if not yes and not click.confirm("Erase this person's personal data? This cannot be undone", default=False):
+        if not yes and not _confirmed("Erase this person's personal data? This cannot be undone"):
             raise InputError("not confirmed: nothing was erased (pass --yes to skip the question)")
         erased = store.forget_person(email)
     click.echo(f"erased {email}: {_counts_line(erased)}")

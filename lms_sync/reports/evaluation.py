@@ -76,7 +76,7 @@ class FreeText:
 
 @dataclass(frozen=True)
 class ItemSection:
-    """An item of the questionnaire: rated items carry rows, free-text items answers, headings neither."""
+    """An item of the questionnaire: rated items carry rows, free-text items answers."""
 
     item: ReportItem
     rows: tuple[StatsRow, ...] = ()
@@ -200,10 +200,8 @@ def _questionnaire(
     for item in _items_in_order(evaluations):
         if item.kind == "rated":
             sections.append(ItemSection(item, rows=_rated_rows(runs, item, scope, trainer_names)))
-        elif item.kind == "text":
-            sections.append(ItemSection(item, answers=tuple(t for e in evaluations for t in _texts(e, item))))
         else:
-            sections.append(ItemSection(item))
+            sections.append(ItemSection(item, answers=tuple(t for e in evaluations for t in _texts(e, item))))
     return QuestionnaireSection(
         name=name, anonymous=any(e.anonymous for e in evaluations), runs=tuple(run for _, run in runs), items=tuple(sections)
     )

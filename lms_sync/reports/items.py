@@ -1,6 +1,6 @@
-"""What a stored feedback item is in a report: a rated item with its scale, a free-text question, or a block heading.
+"""What a stored feedback item is in a report: a rated item with its answer scale, or a free-text question.
 
-Reads Moodle's presentation strings through `lms_sync.blueprint.describe`, the one place that knows their format.
+Reads rated options with the pull's own parser, so a scale value here is exactly the number the pull stored.
 """
 
 from __future__ import annotations
@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from lms_sync.blueprint import describe
+from lms_sync.pull.feedback_reading import FREE_TEXT, RATED, Choices
 from lms_sync.records.queries import EvaluationItem
 
-ItemKind = Literal["rated", "text", "heading"]
-_KIND_BY_SHAPE: dict[str, ItemKind] = {"likert": "rated", "textarea": "text", "textfield": "text", "label": "heading"}
+ItemKind = Literal["rated", "text"]
 
 
 @dataclass(frozen=True)
@@ -37,24 +36,21 @@ class ReportItem:
         return tuple(point.value for point in self.scale)
 
 
-def _scale(item: EvaluationItem, option_texts: tuple[str, ...]) -> tuple[ScalePoint, ...]:
-    if item.scale_min is not None and item.scale_max is not None:
-        values = range(int(item.scale_min), int(item.scale_max) + 1)
-    else:
-        values = range(1, len(option_texts) + 1)
-    # Option texts belong to values by position; a scale whose texts do not fit is shown with bare numbers.
-    texts = option_texts if len(option_texts) == len(values) else tuple(str(value) for value in values)
-    return tuple(ScalePoint(value, text) for value, text in zip(values, texts, strict=True))
+def _scale(presentation: str) -> tuple[ScalePoint, ...]:
+    choices = Choices.parse(presentation)
+    # As in the pull: an option's rated value ("4####trifft eher zu"), else its 1-based position.
+    points = {
+        value if value is not None else float(position): label
+        for position, (value, label) in enumerate(zip(choices.values, choices.labels, strict=True), start=1)
+    }
+    return tuple(ScalePoint(int(value), label) for value, label in sorted(points.items()) if value.is_integer())
 
 
 def report_item(item: EvaluationItem) -> ReportItem | None:
-    """The item in report terms, or None for items a report does not show (page breaks, unrated choices, captcha...)."""
-    shape = describe(item.typ, item.question, item.label, item.presentation, False)
-    kind = _KIND_BY_SHAPE.get(shape.kind)
-    if kind is None:
-        return None
-    scale = _scale(item, shape.options) if kind == "rated" else ()
-    if kind == "rated" and not scale:
-        return None
-    key = item.label or shape.question
-    return ReportItem(key=key, label=item.label, question=shape.question, kind=kind, scale=scale)
+    """The item in report terms, or None for items a report does not show (unrated choices, numbers...)."""
+    key = item.label or item.question
+    if item.typ in FREE_TEXT:
+        return ReportItem(key=key, label=item.label, question=item.question, kind="text")
+    if item.typ == RATED and (scale := _scale(item.presentation)):
+        return ReportItem(key=key, label=item.label, question=item.question, kind="rated", scale=scale)
+    return None
