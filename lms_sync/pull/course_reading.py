@@ -53,8 +53,17 @@ class CourseRead:
 
 
 def read_keyed(client: MoodleClient, calls: Mapping[K, tuple[str, Mapping[str, Any]]]) -> dict[K, Any]:
-    """`client.read_many` over named calls: each key gets its call's result or the `MoodleError` it raised."""
-    return dict(zip(calls, client.read_many(list(calls.values())), strict=True))
+    """`client.read_many` over named calls: each key gets its call's result or the `MoodleError` it raised.
+
+    A refused batch request as a whole fails all of its calls: site-wide errors are raised as they are, any other
+    as `CourseReadError`.
+    """
+    try:
+        return dict(zip(calls, client.read_many(list(calls.values())), strict=True))
+    except SITE_WIDE_ERRORS:
+        raise
+    except MoodleError as error:
+        raise CourseReadError(str(error)) from None
 
 
 def checked(result: Any, what: str) -> Any:

@@ -84,10 +84,18 @@ class _Pull:
         self.page_size, self.sync_run_id = page_size, sync_run_id
         self.on_course_done = on_course_done or (lambda result: None)
         self.stop = threading.Event()
+        # Reads overlap, writes take turns: courses share rows (the site, people met in several courses) that the
+        # store creates on first sight, and two transactions creating the same row at once would fail one course.
+        self.writing = threading.Lock()
         self.stopped_by: MoodleError | None = None
 
     def run(self, targets: Sequence[CourseTarget], catalogue_courses: Sequence[DesiredCourse]) -> None:
-        release, located = self._find(targets, {course.idnumber: course for course in catalogue_courses})
+        try:
+            release, located = self._find(targets, {course.idnumber: course for course in catalogue_courses})
+        except CourseReadError as error:
+            self.report.courses = [CoursePullResult(t.label, "failed", run_id=t.run_id, error=f"finding the course: {error}")
+                                   for t in targets]
+            return
         feedbacks, feedback_error = self._feedbacks([int(found.course["id"]) for found in located if found.course])
         reader = CourseReader(self.client, site_release=release, page_size=self.page_size)
 
@@ -204,8 +212,9 @@ class _Pull:
             result.status, result.error = "failed", f"not written: the pull stopped ({self.stopped_by})"
             return
         try:
-            result.counts = self.store.replace_course_snapshot(snapshot, sync_run_id=self.sync_run_id,
-                                                               pull_started_at=started_at)
+            with self.writing:
+                result.counts = self.store.replace_course_snapshot(snapshot, sync_run_id=self.sync_run_id,
+                                                                   pull_started_at=started_at)
         except RecordsWriteError as error:
             log.error("%s: %s", result.label, error)
             result.status, result.error = "failed", str(error)

@@ -1,0 +1,240 @@
+"""`pull_courses` against the fake Moodle on SQLite and PostgreSQL: records match Moodle, re-pulls change nothing,
+anonymous answers stay unlinked, failures stay with their course, and the pull needs few requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, inspect, select
+
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import MoodleAuthError, MoodleUnreachable
+from lms_sync.pull import CourseTarget, PullReport, pull_courses
+from lms_sync.records.schema import (
+    course_completion,
+    courses,
+    enrolments,
+    feedback_answers,
+    feedback_instruments,
+    feedback_items,
+    feedback_responses,
+    people,
+    pull_journal,
+)
+from lms_sync.records.store import RecordsStore
+from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
+from tests.fake_moodle.operations import add_feedback_item
+from tests.pull_site import Workshop, add_workshop
+
+NO_PERMISSION = {"exception": "core\\exception\\required_capability_exception", "errorcode": "nopermissions",
+                 "message": "Sorry, but you do not currently have permissions to do that (View participants)."}
+
+
+def _client(fake: FakeMoodle, **options: Any) -> MoodleClient:
+    return MoodleClient(fake.url, SecretStr(fake.token), sleep=lambda _seconds: None, **options)
+
+
+def _pull(fake: FakeMoodle, store: RecordsStore, *workshops: Workshop, page_size: int = 100,
+          **options: Any) -> PullReport:
+    targets = [CourseTarget.from_argument(workshop.idnumber) for workshop in workshops]
+    return pull_courses(_client(fake, **options), store, targets, page_size=page_size)
+
+
+def _rows(store: RecordsStore, query: Any) -> list[Any]:
+    with store.engine.connect() as connection:
+        return list(connection.execute(query))
+
+
+def _count(store: RecordsStore, table: Any, *where: Any) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+
+def _responses_of(store: RecordsStore, workshop: Workshop) -> int:
+    course = select(courses.c.id).where(courses.c.moodle_id == workshop.course_id).scalar_subquery()
+    instruments = select(feedback_instruments.c.id).where(feedback_instruments.c.course_id == course)
+    return _count(store, feedback_responses, feedback_responses.c.instrument_id.in_(instruments))
+
+
+@pytest.fixture
+def workshops(fake_moodle: FakeMoodle) -> list[Workshop]:
+    return [add_workshop(fake_moodle, "bip-ws-2026-01"),
+            add_workshop(fake_moodle, "bip-ws-2026-02", size=10, answered=3, surveyed=4)]
+
+
+@pytest.mark.parametrize("moodle_version", MOODLE_VERSIONS)
+def test_records_hold_what_moodle_has(fake_moodle: FakeMoodle, records_store: RecordsStore,
+                                      workshops: list[Workshop]) -> None:
+    report = _pull(fake_moodle, records_store, *workshops)
+
+    assert report.aborted is None and report.failed == []
+    assert [(c.users, c.completions, c.feedbacks, c.responses) for c in report.courses] == [(14, 12, 2, 14),
+                                                                                          (12, 10, 2, 7)]
+    assert _count(records_store, enrolments) == 26
+    assert _count(records_store, course_completion, course_completion.c.completed.is_(True)) == 8 + 3
+    assert _rows(records_store, select(courses.c.fullname).order_by(courses.c.moodle_id)) == [
+        ("Workshop bip-ws-2026-01 & Praxis",), ("Workshop bip-ws-2026-02 & Praxis",)]
+    first_student = fake_moodle.site.users[workshops[0].students[0]]
+    groups = _rows(records_store, select(enrolments.c.groups, enrolments.c.roles).join(people).where(
+        people.c.email == first_student.email))
+    assert groups == [("Gruppe A – Verwaltung", "student")]
+
+    stored = {(attempt, item): (numeric, text) for attempt, item, numeric, text in _rows(records_store, select(
+        feedback_responses.c.moodle_attempt_id, feedback_items.c.moodle_item_id, feedback_answers.c.numeric_value,
+        feedback_answers.c.text_value).select_from(feedback_answers.join(feedback_responses).join(feedback_items)))}
+    items = fake_moodle.site.feedback_items
+    expected = {(attempt.id, item_id): raw for attempt in fake_moodle.site.feedback_attempts.values()
+                for item_id, raw in attempt.values.items()}
+    assert stored.keys() == expected.keys()
+    for key, raw in expected.items():
+        numeric, text = stored[key]
+        typ = items[key[1]].typ
+        if typ == "multichoicerated":
+            assert numeric == float(raw)
+        elif typ == "multichoice":
+            assert text == ("Newsletter", "Kollegium", "Website")[int(raw) - 1] and numeric == float(raw)
+        else:
+            assert (numeric, text) == (None, raw)
+
+
+def test_a_repull_changes_nothing_and_a_new_answer_changes_only_itself(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    first = _pull(fake_moodle, records_store, *workshops)
+    again = _pull(fake_moodle, records_store, *workshops)
+
+    assert first.changes.inserted > 100
+    assert (again.changes.inserted, again.changes.updated, again.changes.deleted) == (0, 0, 0)
+    assert again.changes.unchanged == first.changes.inserted
+
+    late = workshops[1].students[-1]
+    fake_moodle.add_feedback_attempt(workshops[1].evaluation_id, {"zufriedenheit": "5", "relevanz": "4"}, userid=late)
+    third = _pull(fake_moodle, records_store, *workshops)
+    tables = {name: vars(counts) for c in third.courses if c.counts for name, counts in c.counts.tables.items()}
+    assert tables["feedback_responses"]["inserted"] == 1 and tables["feedback_answers"]["inserted"] == 2
+    assert third.changes.updated == 0 and third.changes.deleted == 0
+
+
+def test_anonymous_answers_are_stored_without_any_link_to_a_person(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    _pull(fake_moodle, records_store, *workshops)
+
+    anonymous = _rows(records_store, select(feedback_responses).where(feedback_responses.c.anonymous.is_(True)))
+    assert len(anonymous) == 6 + 4
+    assert all(row.person_id is None and row.submitted_at is None for row in anonymous)
+    named = _rows(records_store, select(feedback_responses).where(feedback_responses.c.anonymous.is_(False)))
+    assert len(named) == 8 + 3 and all(row.person_id is not None for row in named)
+
+    # The database itself: no table that holds answers or responses can point at a person, except the response's
+    # own person_id, which is empty for every anonymous attempt (checked above) and forced so by a constraint.
+    schema = inspect(records_store.engine)
+    personal = {"people", "person_accounts", "enrolments", "forgotten_accounts"}
+    for table in schema.get_table_names():
+        targets = {fk["referred_table"] for fk in schema.get_foreign_keys(table)}
+        holds_answers = table in ("feedback_answers", "feedback_responses") or targets & {"feedback_answers",
+                                                                                           "feedback_responses"}
+        if holds_answers and table != "feedback_responses":
+            assert not targets & personal, table
+            columns = {column["name"] for column in schema.get_columns(table)}
+            assert not columns & {"person_id", "user_id", "moodle_user_id", "email", "firstname", "lastname"}, table
+
+
+def test_a_course_whose_reads_fail_keeps_its_records_and_the_other_course_lands(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    _pull(fake_moodle, records_store, *workshops)
+    for workshop in workshops:
+        fake_moodle.add_feedback_attempt(workshop.survey_id, {"tempo": "3"})
+    # Unbatched, courses are read one after the other: the first course's participant list is refused.
+    fake_moodle.inject("exception", wsfunction="core_enrol_get_enrolled_users", error=NO_PERMISSION)
+
+    report = _pull(fake_moodle, records_store, *workshops, batch_reads=False)
+
+    failed, landed = report.courses
+    assert failed.status == "failed" and "nopermissions" in (failed.error or "")
+    assert landed.status == "ok" and report.aborted is None
+    assert _responses_of(records_store, workshops[0]) == 8 + 6
+    assert _responses_of(records_store, workshops[1]) == 3 + 4 + 1
+    journal = _rows(records_store, select(pull_journal.c.course_moodle_id, pull_journal.c.error)
+                    .where(pull_journal.c.error.isnot(None)))
+    assert journal == [(workshops[0].course_id, failed.error)]
+
+
+def test_a_refused_batch_fails_only_the_course_it_belongs_to(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    # One course at a time; requests: site functions, course lookups, feedback list, then the first course's reads.
+    fake_moodle.inject("exception", at_request=fake_moodle.request_count + 3, error=NO_PERMISSION)
+
+    report = _pull(fake_moodle, records_store, *workshops, concurrency=1)
+
+    assert [course.status for course in report.courses] == ["failed", "ok"]
+    assert _responses_of(records_store, workshops[0]) == 0 and _responses_of(records_store, workshops[1]) == 7
+
+
+def test_a_bad_token_stops_the_pull_before_anything_is_written(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    fake_moodle.revoke_token()
+
+    report = _pull(fake_moodle, records_store, *workshops)
+
+    assert isinstance(report.aborted, MoodleAuthError) and report.courses == []
+    assert _count(records_store, courses) == 0
+
+
+def test_an_outage_mid_pull_keeps_finished_courses_whole_and_writes_nothing_half(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    fake_moodle.crash_at(5)  # after the first course's two rounds of reads
+
+    report = _pull(fake_moodle, records_store, *workshops, concurrency=1)
+
+    assert isinstance(report.aborted, MoodleUnreachable)
+    assert [course.status for course in report.courses] == ["ok", "failed"]
+    assert _responses_of(records_store, workshops[0]) == 14
+    assert _count(records_store, courses) == 1
+
+
+def test_course_by_id_or_idnumber_without_a_catalogue_and_a_twin_is_pulled_once(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    digits = fake_moodle.add_course("Altkurs 2024", "ALT-2024", idnumber="2024")
+    targets = [CourseTarget.from_argument(str(workshops[0].course_id)), CourseTarget.from_argument("bip-ws-2026-01"),
+               CourseTarget.from_argument(" bip-ws-2026-02 "), CourseTarget.from_argument("2024"),
+               CourseTarget.from_argument("bip-gibt-es-nicht")]
+
+    report = pull_courses(_client(fake_moodle), records_store, targets)
+
+    assert [(c.label, c.status, c.course_id) for c in report.courses] == [
+        (str(workshops[0].course_id), "ok", workshops[0].course_id), ("bip-ws-2026-02", "ok", workshops[1].course_id),
+        ("2024", "ok", digits.id), ("bip-gibt-es-nicht", "not_found", None)]
+    assert [c.label for c in report.failed] == ["bip-gibt-es-nicht"]
+    assert _rows(records_store, select(courses.c.run_id).distinct()) == [(None,)]
+
+
+def test_requests_stay_flat_per_course_and_responses_are_paged_until_exhausted(
+        fake_moodle: FakeMoodle, records_store: RecordsStore) -> None:
+    many = [add_workshop(fake_moodle, f"bip-ws-{n}", size=8, answered=8, surveyed=7) for n in range(5)]
+
+    report = _pull(fake_moodle, records_store, *many, page_size=3)
+
+    # site functions + course lookups + one feedback list for all, then two rounds per course (pages ride along)
+    assert report.requests == 3 + 2 * len(many)
+    assert fake_moodle.calls["mod_feedback_get_feedbacks_by_courses"] == 1
+    assert fake_moodle.calls["mod_feedback_get_non_respondents"] == len(many)  # named feedback only
+    assert fake_moodle.calls["mod_feedback_get_responses_analysis"] == 2 * 3 * len(many)
+    assert report.total("responses") == (8 + 7) * len(many)
+
+
+def test_unreadable_records_are_skipped_and_noted_not_fatal(
+        fake_moodle: FakeMoodle, records_store: RecordsStore) -> None:
+    workshop = add_workshop(fake_moodle, "bip-ws-2026-03", size=6, answered=4, surveyed=0)
+    fake_moodle.site.users[workshop.students[0]].email = ""  # hidden or deleted in Moodle
+    ranking = add_feedback_item(fake_moodle.site, workshop.evaluation_id, name="Reihenfolge", typ="ranking")
+    fake_moodle.add_feedback_attempt(workshop.evaluation_id, {"zufriedenheit": "4", ranking.id: "2"},
+                                     userid=workshop.students[5])
+
+    report = _pull(fake_moodle, records_store, workshop)
+
+    (course,) = report.courses
+    assert course.status == "ok" and course.users == 7 and course.completions == 5
+    assert course.responses == 5 and len(course.skipped) == 2
+    assert any("ranking" in note for note in course.skipped)
+    assert _count(records_store, feedback_items) == 2 + 4  # the survey without responses keeps its items
