@@ -14,6 +14,7 @@ from pytest_httpx import HTTPXMock
 
 from lms_sync.moodle.client import MoodleClient
 from tests.fake_moodle import FakeMoodle
+from tests.fake_moodle.seed import seed_contract_site
 
 pytest_plugins = ["tests.records_fixtures"]
 
@@ -23,21 +24,19 @@ def moodle_version() -> str:
     return "5.0"
 
 
-def _wire(fake: FakeMoodle, httpx_mock: HTTPXMock) -> FakeMoodle:
+@pytest.fixture
+def fake_moodle(httpx_mock: HTTPXMock, moodle_version: str) -> FakeMoodle:
+    """An empty fake site (category 1, users guest/admin/syncbot) answering every httpx request of the test."""
+    fake = FakeMoodle(moodle_version)  # type: ignore[arg-type]
     httpx_mock.add_callback(fake, is_reusable=True, is_optional=True)
     return fake
 
 
 @pytest.fixture
-def fake_moodle(httpx_mock: HTTPXMock, moodle_version: str) -> FakeMoodle:
-    """An empty fake site (category 1, users guest/admin/syncbot) answering every httpx request of the test."""
-    return _wire(FakeMoodle(moodle_version), httpx_mock)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def contract_moodle(httpx_mock: HTTPXMock, moodle_version: str) -> FakeMoodle:
-    """The fake seeded like the recorded contract site (courses 2–3, users 5–16, feedback with responses)."""
-    return _wire(FakeMoodle.contract_site(moodle_version), httpx_mock)  # type: ignore[arg-type]
+def contract_moodle(fake_moodle: FakeMoodle) -> FakeMoodle:
+    """`fake_moodle` seeded like the recorded contract site (courses 2–3, users 5–16, feedback with responses)."""
+    seed_contract_site(fake_moodle)
+    return fake_moodle
 
 
 @pytest.fixture
