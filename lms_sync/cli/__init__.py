@@ -5,7 +5,17 @@ Known failures become one-line messages with the documented exit codes, never tr
 
 from __future__ import annotations
 
-from lms_sync.cli import blueprint_cmd, check_cmd, init_cmd, plan_cmd, portfolio_cmd, records_cmd, report_cmd, templates_cmd  # noqa: F401  (registers commands)
+from lms_sync.cli import (  # noqa: F401  (registers commands)
+    blueprint_cmd,
+    check_cmd,
+    init_cmd,
+    plan_cmd,
+    portfolio_cmd,
+    pull_cmd,
+    records_cmd,
+    report_cmd,
+    templates_cmd,
+)
 from lms_sync.cli.app import main
 
 __all__ = ["main"]
