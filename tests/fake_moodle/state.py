@@ -5,7 +5,7 @@ Handlers and builders change a `Site`; only the handlers turn it into Moodle's J
 
 from __future__ import annotations
 
-import copy
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -331,7 +331,7 @@ class Site:
     """All tables of one fake Moodle site. Ids auto-increment per table, like Moodle's."""
 
     def __init__(self) -> None:
-        self._next_id: dict[str, int] = defaultdict(lambda: 1)
+        self._next_id: dict[str, int] = {}
         self.categories: dict[int, Category] = {}
         self.courses: dict[int, Course] = {}
         self.sections: dict[int, Section] = {}
@@ -357,17 +357,18 @@ class Site:
         self.disabled_modules: set[str] = set()
 
     def new_id(self, table: str) -> int:
-        value = self._next_id[table]
+        value = self._next_id.get(table, 1)
         self._next_id[table] = value + 1
         return value
 
     def reserve_id(self, table: str, value: int) -> int:
         """Use an explicit id (seeding) and keep the counter above it."""
-        self._next_id[table] = max(self._next_id[table], value + 1)
+        self._next_id[table] = max(self._next_id.get(table, 1), value + 1)
         return value
 
     def snapshot(self) -> Site:
-        return copy.deepcopy(self)
+        # a pickle round trip copies the tables several times faster than copy.deepcopy
+        return pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
 
     def restore(self, snapshot: Site) -> None:
         self.__dict__.update(snapshot.__dict__)
