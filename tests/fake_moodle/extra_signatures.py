@@ -15,7 +15,7 @@ def _v(type_: str, required: int = 1, default: Any = None) -> dict[str, Any]:
     return description
 
 
-def _obj(required: int = 1, **keys: dict[str, Any]) -> dict[str, Any]:
+def _obj(required: int = 1, /, **keys: dict[str, Any]) -> dict[str, Any]:
     return {"object": keys, "required": required}
 
 

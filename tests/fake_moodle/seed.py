@@ -149,13 +149,13 @@ def seed_contract_site(fake: FakeMoodle) -> None:
 
     evaluation, anonymous = sorted((f for f in fake.site.instances["feedback"].values() if f.course == run.id),
                                    key=lambda f: f.id)
-    labels = [item["label"] for item in EVALUATION_ITEMS]
-    for userid, answers in EVALUATION_ANSWERS.items():
-        fake.add_feedback_attempt(evaluation.id, dict(zip(labels, answers, strict=True)), userid=userid,
+    named_labels = [str(item["label"]) for item in EVALUATION_ITEMS]
+    for userid, named_answers in EVALUATION_ANSWERS.items():
+        fake.add_feedback_attempt(evaluation.id, dict(zip(named_labels, named_answers, strict=True)), userid=userid,
                                   timemodified=RESPONSE_TIME)
-    labels = [item["label"] for item in ANONYMOUS_ITEMS]
-    for number, *answers in ANONYMOUS_ANSWERS:
-        fake.add_feedback_attempt(anonymous.id, dict(zip(labels, answers, strict=True)), random_response=number,
-                                  timemodified=RESPONSE_TIME)
+    anonymous_labels = [str(item["label"]) for item in ANONYMOUS_ITEMS]
+    for number, *anonymous_answers in ANONYMOUS_ANSWERS:
+        fake.add_feedback_attempt(anonymous.id, dict(zip(anonymous_labels, anonymous_answers, strict=True)),
+                                  random_response=number, timemodified=RESPONSE_TIME)
     for userid in EVALUATION_ANSWERS:
         fake.set_completion(run.id, userid, timecompleted=RESPONSE_TIME)

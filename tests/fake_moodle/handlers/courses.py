@@ -94,7 +94,7 @@ def _check_unique(fake: FakeMoodle, shortname: str, idnumber: str, *, ignore: in
 
 
 def _format_options(wanted: dict[str, Any]) -> dict[str, Any]:
-    options = {"hiddensections": 1, "coursedisplay": 0, "indentation": "1"}
+    options: dict[str, Any] = {"hiddensections": 1, "coursedisplay": 0, "indentation": "1"}
     for option in wanted.get("courseformatoptions", []):
         options[option["name"]] = option["value"]
     for legacy in ("hiddensections",):

@@ -54,6 +54,11 @@ def unenrol_users(fake: FakeMoodle, params: dict[str, Any]) -> None:
         operations.unenrol_user(fake.site, wanted["courseid"], wanted["userid"])
 
 
+def _active(fake: FakeMoodle, courseid: int, userid: int) -> bool:
+    enrolment = fake.site.enrolment(courseid, userid)
+    return enrolment is not None and operations.is_active_enrolment(enrolment)
+
+
 def _enrolled_courses(fake: FakeMoodle, userid: int) -> list[dict[str, Any]]:
     courses = []
     for enrolment in fake.site.user_enrolments.values():
@@ -76,7 +81,7 @@ def get_enrolled_users(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[st
         members = fake.site.groups[int(options["groupid"])].members
         userids = [u for u in userids if u in members]
     if options.get("onlyactive") in ("1", 1, True):
-        userids = [u for u in userids if operations.is_active_enrolment(fake.site.enrolment(course.id, u))]
+        userids = [u for u in userids if _active(fake, course.id, u)]
     fields = [f.strip() for f in str(options.get("userfields", "")).split(",") if f.strip()]
     start = int(options.get("limitfrom", 0))
     limit = int(options.get("limitnumber", 0))
