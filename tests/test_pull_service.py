@@ -9,9 +9,11 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, inspect, select
 
+from lms_sync.competencies.push import push_competencies
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleUnreachable
 from lms_sync.pull import CourseTarget, PullReport, pull_courses
+from lms_sync.records.people import Participant
 from lms_sync.records.schema import (
     course_completion,
     courses,
@@ -24,10 +26,12 @@ from lms_sync.records.schema import (
     pull_journal,
 )
 from lms_sync.records.store import RecordsStore
+from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
 from tests.fake_moodle.operations import add_feedback_item
 from tests.pull_site import Workshop, add_workshop
 
+RATING_READS = {"tool_lp_data_for_user_competency_summary_in_course", "core_competency_list_user_plans"}
 NO_PERMISSION = {"exception": "core\\exception\\required_capability_exception", "errorcode": "nopermissions",
                  "message": "Sorry, but you do not currently have permissions to do that (View participants)."}
 
@@ -238,3 +242,28 @@ def test_unreadable_records_are_skipped_and_noted_not_fatal(
     assert course.responses == 5 and len(course.skipped) == 2
     assert any("ranking" in note for note in course.skipped)
     assert _count(records_store, feedback_items) == 2 + 4  # the survey without responses keeps its items
+
+
+def test_competency_ratings_come_along_for_opted_in_participants_only(
+        fake_moodle: FakeMoodle, records_store: RecordsStore) -> None:
+    fake = with_rating_handlers(fake_moodle)
+    workshop = add_workshop(fake, "bip-ws-2026-04", size=4, answered=2, surveyed=1)
+    framework = bundled_framework()
+    push_competencies(_client(fake), framework, {workshop.course_id: ["bip-k-akteure", "bip-k-vertrauen"]},
+                      scale_id=site_with_framework_scale(fake, framework))
+    ids = {c.idnumber: c.id for c in fake.site.competencies.values()}
+    consenting, other = (fake.site.users[user_id] for user_id in workshop.students[:2])
+    for user in (consenting, other):
+        fake.rate_competency(user.id, workshop.course_id, ids["bip-k-akteure"], 3, True, note="Landkarte fertig")
+    records_store.upsert_people([Participant(email=consenting.email, firstname="A", lastname="B",
+                                             consultation_opt_in=True)])
+    fake.reset_counters()
+
+    report = _pull(fake, records_store, workshop)
+
+    assert report.courses[0].competency_ratings == 1
+    asked = {params.get("userid") for name, params in calls_made(fake) if name in RATING_READS}
+    assert asked == {consenting.id}
+    assert records_store.person_ratings(consenting.email)[0].evidence_note == "Landkarte fertig"
+    assert records_store.person_ratings(other.email) == []
+    assert _pull(fake, records_store, workshop).changes.changed == 0

@@ -1,19 +1,21 @@
 """Reads one Moodle course for a pull in two rounds of batched reads and builds its `CourseSnapshot`.
 
 Round one: enrolled users and, per feedback, its items, the first page of responses and (named feedback only) the
-non-respondents; round two: every student's completion and the remaining pages of responses.
+non-respondents; round two: every student's completion and the remaining pages of responses. Competency ratings
+follow only for participants who opted in to the consultation.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from lms_sync.competencies.pull import CompetencyPull, pull_ratings
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
 from lms_sync.observe import text
@@ -21,7 +23,7 @@ from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, s
 from lms_sync.pull.feedback_reading import instrument, is_anonymous
 from lms_sync.pull.reading_support import Skip, moodle_time, reason
 from lms_sync.pull.targets import CourseTarget
-from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot, FeedbackInstrument
+from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot, EnrolledUser, FeedbackInstrument
 
 log = logging.getLogger("lms_sync.pull")
 K = TypeVar("K", bound=Hashable)
@@ -78,10 +80,13 @@ def checked(result: Any, what: str) -> Any:
 class CourseReader:
     """Reads courses of one site; safe to use from several threads at once."""
 
-    def __init__(self, client: MoodleClient, *, site_release: str | None, page_size: int) -> None:
+    def __init__(self, client: MoodleClient, *, site_release: str | None, page_size: int,
+                 opted_in: Callable[[Iterable[str]], set[str]]) -> None:
+        """`opted_in(emails)` says who agreed to the consultation: only their competency ratings are read."""
         self.client = client
         self.site_release = site_release
         self.page_size = page_size
+        self.opted_in = opted_in
 
     def read(self, target: CourseTarget, course: Mapping[str, Any], feedbacks: Sequence[Mapping[str, Any]]) -> CourseRead:
         """Everything lms-sync keeps about `course` (a `core_course_get_courses_by_field` record)."""
@@ -115,6 +120,7 @@ class CourseReader:
             if kind == "page":
                 pages[feedback_id].append(checked(result, f"responses to feedback {feedback_id}") or {})
 
+        ratings = self._competency_ratings(course_id, users)
         instruments: list[FeedbackInstrument] = []
         non_respondents = 0
         for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
@@ -140,10 +146,22 @@ class CourseReader:
                 users=users,
                 completions=self._completions(more, skip),
                 feedback=tuple(instruments),
+                competencies=ratings.competencies,
+                competency_ratings=ratings.ratings,
             )
         except ValidationError as error:
             raise CourseReadError(f"Moodle's data for this course does not fit together: {reason(error)}") from None
         return CourseRead(snapshot, non_respondents, skipped)
+
+    def _competency_ratings(self, course_id: int, users: Sequence[EnrolledUser]) -> CompetencyPull:
+        consenting = self.opted_in(user.email for user in users)
+        try:
+            return pull_ratings(self.client, course_id, [user.user_id for user in users if user.email in consenting])
+        except SITE_WIDE_ERRORS:
+            raise
+        except MoodleError as error:
+            # Without them the course's stored ratings would be dropped: keep the course as it was instead.
+            raise CourseReadError(f"competency ratings: {error}") from None
 
     def _page(self, feedback_id: int, page: int) -> dict[str, int]:
         return {"feedbackid": feedback_id, "page": page, "perpage": self.page_size}

@@ -32,6 +32,8 @@ class CoursePullResult:
     responses: int = 0
     non_respondents: int = 0
     """users who were asked by a named feedback and have not answered (Moodle's own count)"""
+    competency_ratings: int = 0
+    """ratings of participants who opted in to the consultation"""
     counts: SnapshotCounts | None = None
     skipped: list[str] = field(default_factory=list)
     """one line per record or value left out as unreadable"""
@@ -73,7 +75,7 @@ class PullReport:
         return sum((course.counts.total for course in self.written if course.counts), TableCounts())
 
     def total(self, what: str) -> int:
-        """Sum of a per-course number (`users`, `completions`, `feedbacks`, `responses`, `non_respondents`)."""
+        """Sum of a per-course number (`users`, `completions`, `feedbacks`, `responses`, `competency_ratings`…)."""
         return sum(int(getattr(course, what)) for course in self.written)
 
     def raise_if_aborted(self) -> None:
@@ -83,7 +85,8 @@ class PullReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "courses": [course.as_dict() for course in self.courses],
-            "totals": {what: self.total(what) for what in ("users", "completions", "feedbacks", "responses")}
+            "totals": {what: self.total(what) for what in ("users", "completions", "feedbacks", "responses",
+                                                            "competency_ratings")}
             | {"courses": len(self.written), "failed": len(self.failed)} | vars(self.changes),
             "people": vars(self.people),
             "requests": self.requests,

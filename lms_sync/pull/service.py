@@ -97,7 +97,8 @@ class _Pull:
                                    for t in targets]
             return
         feedbacks, feedback_error = self._feedbacks([int(found.course["id"]) for found in located if found.course])
-        reader = CourseReader(self.client, site_release=release, page_size=self.page_size)
+        reader = CourseReader(self.client, site_release=release, page_size=self.page_size,
+                              opted_in=self.store.opted_in_emails)
 
         def pull(found: _Located) -> CoursePullResult:
             if found.course is not None:
@@ -208,6 +209,7 @@ class _Pull:
         result.feedbacks = len(snapshot.feedback)
         result.responses = sum(len(feedback.attempts) for feedback in snapshot.feedback)
         result.non_respondents = read.non_respondents
+        result.competency_ratings = len(snapshot.competency_ratings)
         if self.stop.is_set():
             result.status, result.error = "failed", f"not written: the pull stopped ({self.stopped_by})"
             return

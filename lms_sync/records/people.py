@@ -52,6 +52,15 @@ def upsert_people(connection: Connection, participants: Iterable[Participant], n
     return sync_rows(connection, people, scope, ("email",), desired, delete_missing=False, on_insert={"created_at": now}).counts
 
 
+def opted_in_emails(connection: Connection, emails: Iterable[str]) -> set[str]:
+    """Which of these addresses belong to people who opted in to the consultation (the pull asks Moodle only them)."""
+    wanted = sorted({normalise_email(email) for email in emails})
+    if not wanted:
+        return set()
+    query = select(people.c.email).where(and_(people.c.email.in_(wanted), people.c.consultation_opt_in.is_(True)))
+    return set(connection.scalars(query))
+
+
 @dataclass
 class AccountLinks:
     """The person behind each Moodle user id of a pull, and what linking them created."""

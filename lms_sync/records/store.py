@@ -21,7 +21,7 @@ from lms_sync.records.database import create_records_engine
 from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError
 from lms_sync.records.journal import CoursePull, SyncRun
 from lms_sync.records.migrate import upgrade_to_head
-from lms_sync.records.people import Participant, upsert_people
+from lms_sync.records.people import Participant, opted_in_emails, upsert_people
 from lms_sync.records.queries import CourseEvaluation, ParticipationRow, RatingRow
 from lms_sync.records.rows import TableCounts
 from lms_sync.records.snapshot import CourseSnapshot
@@ -149,6 +149,11 @@ class RecordsStore:
         """Store catalogue participants by e-mail: new ones inserted, changed names/organisation/opt-in updated."""
         with self.engine.begin() as connection:
             return upsert_people(connection, participants, now or _now())
+
+    def opted_in_emails(self, emails: Iterable[str]) -> set[str]:
+        """The addresses among `emails` whose person opted in to the consultation (competency ratings are kept)."""
+        with self.engine.connect() as connection:
+            return opted_in_emails(connection, emails)
 
     # --- reports ----------------------------------------------------------------------------------------------
 
