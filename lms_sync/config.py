@@ -120,6 +120,7 @@ class PushSettings(_Section):
     idnumber_prefix: str = "lms-sync-"
     student_role_id: int = Field(5, ge=1)
     teacher_role_id: int = Field(3, ge=1)
+    competency_scale_id: int | None = Field(None, ge=1, description="overrides the framework file's moodle_scale_id")
 
 
 class Settings(_Section):

@@ -88,6 +88,7 @@ class DesiredCourse:
     mix_by_sector: bool
     events: tuple[DesiredEvent, ...]
     welcome: DesiredPost | None
+    competency_framework: str | None = None
     competencies: tuple[str, ...] = field(default=())
 
     @property
@@ -156,5 +157,6 @@ def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSetting
             subject=render_pattern(template, welcome.subject_pattern, run=view),
             message=render(template, welcome.message_file, run=view),
         ) if welcome else None,
+        competency_framework=template.competencies.framework if template.competencies else None,
         competencies=tuple(template.competencies.course) if template.competencies else (),
     )

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lms_sync.config import PushSettings
+from lms_sync.competencies.framework import CompetencyFramework
+from lms_sync.competencies.push import push_competencies
+from lms_sync.config import ConfigError, PushSettings
 from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import (
@@ -35,6 +37,8 @@ _SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, Moodl
 class PushReport:
     plan: Plan
     applied: Counter[str] = field(default_factory=Counter)
+    competencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """framework idnumber -> what the competency push did"""
     failures: dict[str, list[str]] = field(default_factory=dict)
     """run id (or "-" for shared objects) -> what went wrong"""
 
@@ -43,7 +47,8 @@ class PushReport:
         return {key for key in self.failures if key != "-"}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"applied": dict(self.applied), "failures": self.failures, "plan": self.plan.as_dict()}
+        return {"applied": dict(self.applied), "failures": self.failures, "competencies": self.competencies,
+                "plan": self.plan.as_dict()}
 
 
 def _fatal(error: MoodleError) -> bool:
@@ -56,8 +61,10 @@ def _fatal(error: MoodleError) -> bool:
 
 class _Applier:
     def __init__(self, client: MoodleClient, site: ObservedSite, plan: Plan, courses: Sequence[DesiredCourse],
-                 push: PushSettings, report: PushReport, step: Callable[[str], None]) -> None:
+                 push: PushSettings, report: PushReport, step: Callable[[str], None],
+                 frameworks: Mapping[str, CompetencyFramework]) -> None:
         self.client, self.site, self.plan, self.push, self.report, self.step = client, site, plan, push, report, step
+        self.frameworks = frameworks
         self.courses = {c.run_id: c for c in courses}
         self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber}
         self.course_ids = {idnumber: c.id for idnumber, c in site.courses.items()}
@@ -213,6 +220,32 @@ class _Applier:
                     raise
                 self.fail(run.run_id, str(error))
 
+    def competencies(self) -> None:
+        """The framework first (parents before children), then each run course's links; ratings are never touched."""
+        links: dict[str, dict[int, tuple[str, ...]]] = {}
+        for run in self.plan.runs:
+            course = self.courses[run.run_id]
+            if (course.competency_framework and course.competencies and not run.blocked
+                    and run.run_id not in self.report.failed_runs and run.course_idnumber in self.course_ids):
+                links.setdefault(course.competency_framework, {})[self.course_ids[run.course_idnumber]] = course.competencies
+        for idnumber, course_links in sorted(links.items()):
+            framework = self.frameworks.get(idnumber)
+            if framework is None:
+                self.fail(None, f"competency framework {idnumber!r} has no file in the templates' competencies folder")
+                continue
+            self.step(f"competencies {idnumber}")
+            try:
+                counts = push_competencies(self.client, framework, course_links, scale_id=self.push.competency_scale_id)
+            except ConfigError as error:
+                self.fail(None, f"competencies not pushed: {error}")
+                continue
+            except MoodleError as error:
+                if _fatal(error):
+                    raise
+                self.fail(None, f"competencies not pushed: {error}")
+                continue
+            self.report.competencies[idnumber] = counts.as_dict()
+
     def enrolments(self) -> None:
         items = []
         for run, change in self.live_runs(["enrolment"]):
@@ -278,8 +311,8 @@ class _Applier:
                 self.fail(run.run_id, str(error))
 
     def apply(self) -> None:
-        for phase in (self.categories, self.users, self.courses_, self.contents, self.enrolments, self.groups,
-                      self.events, self.posts):
+        for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,
+                      self.groups, self.events, self.posts):
             phase()
 
 
@@ -289,6 +322,7 @@ def _describe(item: dict[str, Any]) -> str:
 
 
 def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushSettings, *,
+         frameworks: Mapping[str, CompetencyFramework] | None = None,
          step: Callable[[str], None] = lambda label: None) -> PushReport:
     """Observe, plan and apply; returns what was applied and what failed, per run."""
     step("reading Moodle")
@@ -298,5 +332,5 @@ def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushS
     for run in plan.runs:
         if run.blocked:
             report.failures.setdefault(run.run_id, []).extend(run.problems)
-    _Applier(client, site, plan, courses, settings, report, step).apply()
+    _Applier(client, site, plan, courses, settings, report, step, frameworks or {}).apply()
     return report

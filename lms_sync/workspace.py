@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lms_sync.catalogue import WorkshopRun, load_catalogue
+from lms_sync.competencies.framework import CompetencyFramework, check_frameworks
 from lms_sync.config import Settings
 from lms_sync.desired import DesiredCourse, desired_course
 from lms_sync.templates import CourseTemplate, TemplateError, check_template, template_folders
@@ -24,6 +25,7 @@ class Workspace:
     templates: dict[str, CourseTemplate]
     runs: list[WorkshopRun]
     courses: list[DesiredCourse]
+    frameworks: dict[str, CompetencyFramework] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     """one line each: 'file:line: message' for catalogue and template problems that skipped a run"""
     warnings: list[str] = field(default_factory=list)
@@ -58,11 +60,13 @@ def load_workspace(settings: Settings, *, catalogue: Path | None = None, templat
         raise WorkspaceError(f"unknown run(s) {', '.join(unknown)} in the catalogue (valid runs: {known})")
     if run_ids:
         runs = [run for run in runs if run.id in run_ids]
-    workspace = Workspace(templates, runs, [])
+    frameworks, framework_problems = check_frameworks(templates_root / "competencies")
+    workspace = Workspace(templates, runs, [], frameworks)
     workspace.problems = [f"{p} [run {p.run_id}]" if p.run_id else str(p) for p in loaded.errors
                           if not run_ids or p.run_id in (None, *run_ids)]
     workspace.failed_runs = {p.run_id for p in loaded.errors if p.run_id}
     workspace.warnings = [str(p) for p in loaded.warnings if not run_ids or p.run_id in (None, *run_ids)]
+    workspace.warnings += [f"{p} (competencies are not pushed until this is fixed)" for p in framework_problems]
     for run in runs:
         if run.template in broken:
             workspace.problems.append(f"run {run.id}: template {run.template!r} is invalid: {broken[run.template]}")

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from lms_sync.catalogue import load_catalogue
 from lms_sync.cli import main
+from lms_sync.competencies.framework import load_framework
+from tests.competency_helpers import site_with_framework_scale
 from tests.fake_moodle import FakeMoodle
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +35,24 @@ def seed_blueprint(fake: FakeMoodle) -> int:
                       items=[{"typ": "textarea", "name": "Was nehmen Sie mit?", "label": "mitnehmen",
                               "presentation": "60|5"}])
     return course.id
+
+
+def seed_competency_scale(fake: FakeMoodle) -> int:
+    """The framework's 4-level scale, which an admin creates once before the first push (see README)."""
+    framework = load_framework(REPO / "course_templates" / "competencies" / "bip-kompetenzen-beteiligung.toml")
+    return site_with_framework_scale(fake, framework)
+
+
+def write_config(fake: FakeMoodle, tmp_path: Path, catalogue: Path, scale_id: int, extra: str = "") -> Path:
+    token_file = tmp_path / "token"
+    token_file.write_text(fake.token, encoding="utf-8")
+    config = tmp_path / "lms-sync.toml"
+    config.write_text(
+        f'[moodle]\nurl = "{fake.url}"\ntoken_file = "{token_file}"\nretries = 0\n{extra}\n'
+        f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n\n'
+        f'[push]\ncompetency_scale_id = {scale_id}\n',
+        encoding="utf-8")
+    return config
 
 
 def seed_accounts(fake: FakeMoodle, catalogue: Path) -> None:
@@ -57,14 +77,7 @@ def world(fake_moodle: FakeMoodle, catalogue: Path, tmp_path: Path) -> tuple[Fak
     """The fake with the restored blueprint and every catalogue person's account; a config pointing at both."""
     seed_blueprint(fake_moodle)
     seed_accounts(fake_moodle, catalogue)
-    token_file = tmp_path / "token"
-    token_file.write_text(fake_moodle.token, encoding="utf-8")
-    config = tmp_path / "lms-sync.toml"
-    config.write_text(
-        f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\nretries = 0\n\n'
-        f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n',
-        encoding="utf-8")
-    return fake_moodle, config
+    return fake_moodle, write_config(fake_moodle, tmp_path, catalogue, seed_competency_scale(fake_moodle))
 
 
 def run_cli(config: Path, *args: str):
@@ -118,6 +131,8 @@ def test_first_push_builds_every_run_and_a_second_push_writes_nothing(world):
     assert fake.calls["core_course_import_course"] == 3
     assert fake.calls["core_course_create_courses"] == 1  # one array call for all three runs
     assert fake.calls["enrol_manual_enrol_users"] == 1
+    linked = Counter(link.courseid for link in fake.site.course_competencies.values())
+    assert sorted(linked.values()) == [6, 6, 6]  # the template's six course competencies, in each run course
 
     fake.reset_counters()
     second = run_cli(config, "push")
@@ -155,6 +170,7 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
     reference_fake = FakeMoodle("5.0")
     seed_blueprint(reference_fake)
     seed_accounts(reference_fake, catalogue)
+    scale_id = seed_competency_scale(reference_fake)
     pristine = reference_fake.site.snapshot()
 
     def fresh(fake: FakeMoodle) -> None:
@@ -162,12 +178,7 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
         fake.reset_counters()
         fake.recover()
 
-    token_file = tmp_path / "token"
-    token_file.write_text(fake_moodle.token, encoding="utf-8")
-    config = tmp_path / "lms-sync.toml"
-    config.write_text(f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\nretries = 0\n'
-                      f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n',
-                      encoding="utf-8")
+    config = write_config(fake_moodle, tmp_path, catalogue, scale_id)
     fresh(fake_moodle)
     assert run_cli(config, "push").exit_code == 0
     expected = state(fake_moodle)
@@ -198,12 +209,7 @@ def test_bad_catalogue_entries_skip_only_their_runs(world, catalogue):
 
 def test_a_missing_blueprint_is_named_and_nothing_is_created(fake_moodle, catalogue, tmp_path):
     seed_accounts(fake_moodle, catalogue)
-    token_file = tmp_path / "token"
-    token_file.write_text(fake_moodle.token, encoding="utf-8")
-    config = tmp_path / "lms-sync.toml"
-    config.write_text(f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\n'
-                      f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n',
-                      encoding="utf-8")
+    config = write_config(fake_moodle, tmp_path, catalogue, seed_competency_scale(fake_moodle))
     result = run_cli(config, "push")
     assert result.exit_code == 1
     assert BLUEPRINT_IDNUMBER in result.output and "lms-sync blueprint build kommune-zivilgesellschaft" in result.output

@@ -80,7 +80,7 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     """Create or update RUN's course, people, groups, dates and welcome post in Moodle (default: every run)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
     show_steps = sys.stderr.isatty() and not as_json
-    report = push(app.moodle(), workspace.courses, app.settings.push,
+    report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks,
                   step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
     if as_json:
         payload = report.as_dict() | {"skipped": workspace.problems}

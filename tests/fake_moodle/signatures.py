@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.fake_moodle.errors import InvalidParameter, invalid_parameter
 from tests.fake_moodle.extra_signatures import extra_signatures
+from tests.fake_moodle.handlers import competency_ratings
 
 _HERE = Path(__file__).parent / "signatures"
 REQUIRED, DEFAULT, OPTIONAL = 1, 0, 2
@@ -44,7 +45,7 @@ def signatures(version: str) -> dict[str, dict[str, Any]]:
     # 5.0 still has the deprecated quick-create function; its description is 4.5's.
     if version == "5.0":
         merged["core_courseformat_create_module"] = other["core_courseformat_create_module"]
-    for name, description in extra_signatures(merged).items():
+    for name, description in {**extra_signatures(merged), **competency_ratings.signatures(merged)}.items():
         merged.setdefault(name, description)
     return merged
 

@@ -13,6 +13,7 @@ from tests.fake_moodle.handlers import (
     calendar,
     categories,
     competency,
+    competency_ratings,
     completion,
     contents,
     courseformat,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[["FakeMoodle", dict[str, Any]], Any]
 _AREAS = (webservice, categories, courses, contents, courseformat, users, enrol, groups, calendar, forum, feedback,
-          completion, assign, competency, mobile, questionnaire)
+          completion, assign, competency, competency_ratings, mobile, questionnaire)
 _ONLY_IN = {"core_courseformat_new_module": "5.0", "mod_questionnaire_submit_questionnaire_response": "5.0"}
 
 
