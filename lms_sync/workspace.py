@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lms_sync.catalogue import WorkshopRun, load_catalogue
-from lms_sync.competencies.framework import CompetencyFramework, check_frameworks
+from lms_sync.competencies.framework import COMPETENCIES_FOLDER, CompetencyFramework, check_frameworks
 from lms_sync.config import Settings
 from lms_sync.desired import DesiredCourse, desired_course
 from lms_sync.templates import CourseTemplate, TemplateError, check_template, template_folders
@@ -60,7 +60,7 @@ def load_workspace(settings: Settings, *, catalogue: Path | None = None, templat
         raise WorkspaceError(f"unknown run(s) {', '.join(unknown)} in the catalogue (valid runs: {known})")
     if run_ids:
         runs = [run for run in runs if run.id in run_ids]
-    frameworks, framework_problems = check_frameworks(templates_root / "competencies")
+    frameworks, framework_problems = check_frameworks(templates_root / COMPETENCIES_FOLDER)
     workspace = Workspace(templates, runs, [], frameworks)
     workspace.problems = [f"{p} [run {p.run_id}]" if p.run_id else str(p) for p in loaded.errors
                           if not run_ids or p.run_id in (None, *run_ids)]

@@ -13,7 +13,9 @@ BUNDLED_SLUG = "kommune-zivilgesellschaft"
 
 
 def copy_bundled(root: Path, slug: str = BUNDLED_SLUG) -> Path:
-    """A copy of the bundled template at root/slug."""
+    """A copy of the bundled template at root/slug, with the competency framework it links beside it."""
+    if not (root / "competencies").exists():
+        shutil.copytree(BUNDLED_ROOT / "competencies", root / "competencies")
     return Path(shutil.copytree(BUNDLED_ROOT / BUNDLED_SLUG, root / slug))
 
 

@@ -101,3 +101,13 @@ def test_validate_only_the_slugs_given(runner: CliRunner, tmp_path: Path) -> Non
     assert invoke(runner, "validate", "gut", "--templates-dir", "tpl").exit_code == 0
     assert invoke(runner, "validate", "kaputt", "--templates-dir", "tpl").exit_code == 2
     assert invoke(runner, "validate", "fehlt", "--templates-dir", "tpl").exit_code == 2
+
+
+def test_validate_also_checks_the_competency_links(tmp_path, monkeypatch):
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    folder = copy_bundled(tmp_path / "tpl", "gut")
+    replace_in(folder / "template.toml", '"bip-k-vertrauen"', '"bip-k-gibt-es-nicht"')
+    result = invoke(runner, "validate", "--templates-dir", "tpl")
+    assert result.exit_code == 2
+    assert "bip-k-gibt-es-nicht" in result.output and "tpl/gut/template.toml:" in result.output

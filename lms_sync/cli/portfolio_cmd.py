@@ -13,11 +13,9 @@ import click
 from lms_sync.cli.app import AppContext, InputError, pass_app
 from lms_sync.cli.records_access import open_records
 from lms_sync.cli.report_cmd import report_group
-from lms_sync.competencies.framework import OFFERS_FILE, check_frameworks
+from lms_sync.competencies.framework import COMPETENCIES_FOLDER, OFFERS_FILE, check_frameworks
 from lms_sync.competencies.offers import check_offers
 from lms_sync.competencies.portfolio_output import write_portfolio_report
-
-COMPETENCIES_FOLDER = "competencies"
 
 
 @report_group.command("portfolio")

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.competencies.validation import competency_problems
 from lms_sync.exit_codes import ExitCode
 from lms_sync.rendering import render_text
 from lms_sync.templates import (
@@ -98,6 +99,9 @@ def validate_command(app: AppContext, slugs: tuple[str, ...], templates_dir: Pat
     """Check templates (all, or the SLUGS given): every problem as file:line: message; exit 2 on any."""
     root, folders = _folders(app, templates_dir)
     problems = validate_templates(root, list(slugs) or None)
+    valid = [t for folder in folders if not slugs or folder.name in slugs
+             for t, found in [check_template(folder)] if t is not None and not found]
+    problems += competency_problems(root, valid)
     checked = len(slugs) if slugs else len(folders)
     if problems:
         _exit_with_problems(problems, f"{len(problems)} problem(s) in {checked} template(s) under {root}")

@@ -19,6 +19,8 @@ from lms_sync.templates.problems import TemplateError, TemplateProblem
 from lms_sync.templates.toml_locations import KeyPath, key_lines, line_of
 
 OFFERS_FILE = "offers.toml"
+COMPETENCIES_FOLDER = "competencies"
+"""The folder beside the course templates that holds frameworks and the offers file."""
 """The further-training offers live next to the frameworks; every other *.toml in the folder is a framework."""
 
 Finding = tuple[KeyPath, str, str]
