@@ -267,3 +267,16 @@ def test_competency_ratings_come_along_for_opted_in_participants_only(
     assert records_store.person_ratings(consenting.email)[0].evidence_note == "Landkarte fertig"
     assert records_store.person_ratings(other.email) == []
     assert _pull(fake, records_store, workshop).changes.changed == 0
+
+
+def test_a_course_whose_users_are_all_unreadable_keeps_its_participants(
+        fake_moodle: FakeMoodle, records_store: RecordsStore) -> None:
+    workshop = add_workshop(fake_moodle, "bip-ws-2026-05", size=3, answered=1, surveyed=0)
+    _pull(fake_moodle, records_store, workshop)
+    for user_id in (*workshop.students, *workshop.trainers):
+        fake_moodle.site.users[user_id].email = ""
+
+    report = _pull(fake_moodle, records_store, workshop)
+
+    assert report.courses[0].status == "failed" and "none of the 5 enrolled users" in (report.courses[0].error or "")
+    assert _count(records_store, enrolments) == 5

@@ -105,7 +105,12 @@ class CourseReader:
             if not is_anonymous(feedback):  # Moodle refuses anonymous ones (errorcode "anonymous")
                 first[("non_respondents", feedback_id)] = (NON_RESPONDENTS, {"feedbackid": feedback_id})
         answers = read_keyed(self.client, first)
-        users = enrolled_users(checked(answers[("users", 0)], "enrolled users") or [], skip)
+        listed = checked(answers[("users", 0)], "enrolled users") or []
+        users = enrolled_users(listed, skip)
+        if listed and not users:
+            # Storing nobody would erase the course's participants from the records: a site setting hides them.
+            raise CourseReadError(f"none of the {len(listed)} enrolled users could be read (are e-mail addresses "
+                                  "hidden from the web-service user? it needs moodle/course:viewhiddenuserfields)")
         pages = {fid: [checked(answers[("responses", fid)], f"responses to feedback {fid}") or {}] for fid in feedback_ids}
 
         second: dict[tuple[str, int, int], tuple[str, Mapping[str, Any]]] = {}

@@ -95,6 +95,8 @@ class _Pull:
         except CourseReadError as error:
             self.report.courses = [CoursePullResult(t.label, "failed", run_id=t.run_id, error=f"finding the course: {error}")
                                    for t in targets]
+            for result in self.report.courses:
+                self.on_course_done(result)
             return
         feedbacks, feedback_error = self._feedbacks([int(found.course["id"]) for found in located if found.course])
         reader = CourseReader(self.client, site_release=release, page_size=self.page_size,
