@@ -43,7 +43,7 @@ class CheckReport:
 
 def _is_supported(release: str) -> bool:
     match = re.match(r"(\d+)\.(\d+)", release)
-    return bool(match) and (int(match.group(1)), int(match.group(2))) >= (4, 5)
+    return match is not None and (int(match.group(1)), int(match.group(2))) >= (4, 5)
 
 
 def check_site(client: MoodleClient) -> CheckReport:

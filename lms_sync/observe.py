@@ -138,14 +138,14 @@ def _observe_courses(client: MoodleClient, runs: list[ObservedCourse], blueprint
         return
     by_id = {c.id: c for c in runs}
     for forum in _checked(next(results)):
-        course = by_id.get(int(forum.get("course", 0)))
-        if course is not None and forum.get("type") == "news":
-            course.news_forum_id = course.news_forum_id or int(forum["id"])
-            course.news_forum_cmids.add(int(forum.get("cmid", 0)))
+        owner = by_id.get(int(forum.get("course", 0)))
+        if owner is not None and forum.get("type") == "news":
+            owner.news_forum_id = owner.news_forum_id or int(forum["id"])
+            owner.news_forum_cmids.add(int(forum.get("cmid", 0)))
     for event in _checked(next(results)).get("events", []):
-        course = by_id.get(int(event.get("courseid") or 0))
-        if course is not None and event.get("eventtype") == "course":
-            course.events.append(ObservedEvent(id=int(event["id"]), name=text(event.get("name")),
+        owner = by_id.get(int(event.get("courseid") or 0))
+        if owner is not None and event.get("eventtype") == "course":
+            owner.events.append(ObservedEvent(id=int(event["id"]), name=text(event.get("name")),
                                                timestart=int(event.get("timestart", 0)),
                                                timeduration=int(event.get("timeduration", 0))))
     _observe_posts(client, [c for c in runs if c.news_forum_id is not None])

@@ -83,7 +83,7 @@ class _Applier:
                 if not run.blocked and run.run_id not in self.report.failed_runs
                 for change in run.changes if change.kind in kinds]
 
-    def batch(self, wsfunction: str, list_key: str, items: list[tuple[Owner, dict[str, Any]]], *,
+    def batch(self, wsfunction: str, list_key: str, items: Sequence[tuple[Owner, dict[str, Any]]], *,
               repeat_safe: bool = False) -> list[tuple[list[tuple[Owner, dict[str, Any]]], Any]]:
         """Send `items` in as few requests as the form-field limit allows; isolate the items Moodle refuses.
 

@@ -5,7 +5,8 @@ Classification keys on errorcode only where Moodle's codes are stable; missing-r
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeGuard
 
 from lms_sync.redaction import redact
 
@@ -76,7 +77,7 @@ _PERMISSION_CODES = {"nopermissions", "requireloginerror", "nopermission"}
 _TRANSIENT_CODES = {"sitemaintenance", "dbconnectionfailed", "dmlreadexception", "dmlwriteexception"}
 
 
-def error_from_response(wsfunction: str, payload: dict[str, Any]) -> MoodleError:
+def error_from_response(wsfunction: str, payload: Mapping[str, Any]) -> MoodleError:
     """Map one of Moodle's error objects (`exception`, `errorcode`?, `message`, `debuginfo`?) to a `MoodleError`."""
     errorcode = payload.get("errorcode")
     exception = str(payload.get("exception", ""))
@@ -108,5 +109,5 @@ def error_from_response(wsfunction: str, payload: dict[str, Any]) -> MoodleError
     )
 
 
-def is_error_object(payload: Any) -> bool:
+def is_error_object(payload: Any) -> TypeGuard[Mapping[str, Any]]:
     return isinstance(payload, dict) and "exception" in payload and "message" in payload
