@@ -9,7 +9,7 @@ import ipaddress
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -123,11 +123,20 @@ class PushSettings(_Section):
     competency_scale_id: int | None = Field(None, ge=1, description="overrides the framework file's moodle_scale_id")
 
 
+SyncStep = Literal["check", "push", "pull"]
+
+
+class SyncSettings(_Section):
+    steps: list[SyncStep] = Field(default_factory=lambda: ["check", "push", "pull"],
+                                  description="the steps `lms-sync sync` runs (always in the order check, push, pull)")
+
+
 class Settings(_Section):
     moodle: MoodleSettings = MoodleSettings()
     records: RecordsSettings = RecordsSettings()
     catalogue: CatalogueSettings = CatalogueSettings()
     push: PushSettings = PushSettings()
+    sync: SyncSettings = SyncSettings()
     source: Path | None = Field(None, exclude=True)
 
     def base_dir(self) -> Path:

@@ -14,6 +14,7 @@ from lms_sync.cli import (  # noqa: F401  (registers commands)
     pull_cmd,
     records_cmd,
     report_cmd,
+    sync_cmd,
     templates_cmd,
 )
 from lms_sync.cli.app import main

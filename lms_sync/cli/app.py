@@ -20,6 +20,7 @@ from lms_sync.logs import configure_logging
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleUnreachable
 from lms_sync.redaction import redact
+from lms_sync.sync.lock import LockHeld
 
 
 class InputError(Exception):
@@ -58,6 +59,8 @@ def _exit_code_for(exc: BaseException) -> ExitCode | None:
         return ExitCode.MOODLE_UNAVAILABLE
     if isinstance(exc, MoodleError):
         return ExitCode.SOME_RUNS_FAILED
+    if isinstance(exc, LockHeld):
+        return ExitCode.LOCKED
     return None
 
 

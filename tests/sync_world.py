@@ -1,0 +1,90 @@
+"""A small world for `lms-sync sync` tests: two workshop runs dated relative to today, the fake Moodle seeded with
+their blueprint, accounts and competency scale, a config with no backoff sleeping, and a records counter.
+
+Small on purpose: the crash loop runs a whole sync once per request index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, func, select
+
+from lms_sync.cli import main
+from lms_sync.records.schema import metadata
+from tests.fake_moodle import FakeMoodle
+from tests.test_push_e2e import REPO, seed_accounts, seed_blueprint, seed_competency_scale
+
+JOURNAL_TABLES = {"sync_runs", "pull_journal"}
+PARTICIPANTS = {
+    "sync-a": [("Katrin", "Wegener", "k.wegener@bezirksamt.example.org", "Bezirksamt Mitte", "Verwaltung", "ja"),
+               ("Deniz", "Arslan", "d.arslan@verein.example.org", "Nachbarschaftsverein", "Zivilgesellschaft", "nein"),
+               ("Frank", "Lehmann", "f.lehmann@bezirksamt.example.org", "Bezirksamt Mitte", "Verwaltung", "nein")],
+    "sync-b": [("Miriam", "Schulze", "m.schulze@qm.example.org", "Quartiersmanagement", "Zivilgesellschaft", "ja"),
+               ("Katrin", "Wegener", "k.wegener@bezirksamt.example.org", "Bezirksamt Mitte", "Verwaltung", "ja")],
+}
+
+
+def _run_toml(run_id: str, day: date) -> str:
+    return (f'[[run]]\nid = "{run_id}"\ntemplate = "kommune-zivilgesellschaft"\nparticipants = "{run_id}.csv"\n\n'
+            f'[[run.session]]\nstart = "{day} 09:30"\nend = "{day} 16:30"\nplace = "Rathaus, Raum 2"\n\n'
+            f'[[run.trainer]]\nemail = "trainer.{run_id}@partizipation.example.org"\nfirstname = "Judith"\n'
+            f'lastname = "Hartmann"\n\n')
+
+
+def write_catalogue(folder: Path, days_from_today: dict[str, int]) -> Path:
+    """A catalogue folder with the runs of `PARTICIPANTS`, each on one day `days_from_today[run]` from today."""
+    folder.mkdir(parents=True, exist_ok=True)
+    today = date.today()
+    (folder / "runs.toml").write_text(
+        "".join(_run_toml(run_id, today + timedelta(days=days)) for run_id, days in days_from_today.items()),
+        encoding="utf-8")
+    for run_id, people in PARTICIPANTS.items():
+        rows = ["Vorname;Nachname;E-Mail;Organisation;Sektor;Kompetenzberatung", *(";".join(p) for p in people)]
+        (folder / f"{run_id}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder
+
+
+@dataclass
+class SyncWorld:
+    fake: FakeMoodle
+    config: Path
+    catalogue: Path
+    records_url: str
+
+    def sync(self, *args: str) -> Result:
+        return CliRunner().invoke(main, ["--config", str(self.config), *args], catch_exceptions=False)
+
+
+def make_world(fake: FakeMoodle, tmp_path: Path, *, days_from_today: dict[str, int] | None = None,
+               moodle: str = "retries = 2", extra: str = "", scale_id: int | None = None) -> SyncWorld:
+    """Seed `fake` and write tmp_path/lms-sync.toml; `moodle` adds [moodle] keys, `extra` whole sections."""
+    catalogue = write_catalogue(tmp_path / "catalogue", days_from_today or {"sync-a": 10, "sync-b": 20})
+    seed_blueprint(fake)
+    seed_accounts(fake, catalogue)
+    scale_id = seed_competency_scale(fake) if scale_id is None else scale_id
+    token_file = tmp_path / "token"
+    token_file.write_text(fake.token + "\n", encoding="utf-8")
+    records_url = f"sqlite:///{tmp_path / 'records.db'}"
+    config = tmp_path / "lms-sync.toml"
+    config.write_text(
+        f'[moodle]\nurl = "{fake.url}"\ntoken_file = "{token_file}"\nbackoff_seconds = 0\n{moodle}\n\n'
+        f'[records]\nurl = "{records_url}"\n\n'
+        f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n\n'
+        f'[push]\ncompetency_scale_id = {scale_id}\n\n{extra}',
+        encoding="utf-8")
+    return SyncWorld(fake, config, catalogue, records_url)
+
+
+def records_counts(records_url: str) -> dict[str, int]:
+    """Rows per records table (the journals aside): equal counts after equal syncs mean nothing lost or doubled."""
+    engine = create_engine(records_url)
+    try:
+        with engine.connect() as connection:
+            return {table.name: connection.scalar(select(func.count()).select_from(table)) or 0
+                    for table in metadata.sorted_tables if table.name not in JOURNAL_TABLES}
+    finally:
+        engine.dispose()
