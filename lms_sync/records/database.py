@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from lms_sync.records.errors import RecordsUnavailable
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -18,7 +20,13 @@ def create_records_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    # `?timeout=SECONDS` in the URL sets how long a write waits for another program's write lock before failing.
+    timeout = parsed.query.get("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        busy_timeout_ms = round(float(timeout) * 1000)  # type: ignore[arg-type]
+    except ValueError:
+        raise RecordsUnavailable(f"records.url: timeout={timeout!r} is not a number of seconds (e.g. ?timeout=60)") from None
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
     in_memory = parsed.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
@@ -27,7 +35,7 @@ def create_records_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         if not in_memory:
             # Readers (reports) do not block the writer (a pull) and vice versa.
             cursor.execute("PRAGMA journal_mode = WAL")
