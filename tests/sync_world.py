@@ -6,17 +6,20 @@ Small on purpose: the crash loop runs a whole sync once per request index.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
 
 from lms_sync.cli import main
-from lms_sync.records.schema import metadata
+from lms_sync.records.schema import courses, metadata
+from lms_sync.records.store import RecordsStore
 from tests.fake_moodle import FakeMoodle
-from tests.test_push_e2e import REPO, seed_accounts, seed_blueprint, seed_competency_scale
+from tests.test_push_e2e import REPO, seed_accounts, seed_blueprint, seed_competency_scale, state
 
 JOURNAL_TABLES = {"sync_runs", "pull_journal"}
 PARTICIPANTS = {
@@ -88,3 +91,61 @@ def records_counts(records_url: str) -> dict[str, int]:
                     for table in metadata.sorted_tables if table.name not in JOURNAL_TABLES}
     finally:
         engine.dispose()
+
+
+def records_by_course(records_url: str) -> dict[str, dict[str, int]]:
+    """Per stored course (by idnumber): its rows in every table that belongs to one course."""
+    per_course = [table for table in metadata.sorted_tables if "course_id" in table.c and table.name not in JOURNAL_TABLES]
+    engine = create_engine(records_url)
+    try:
+        with engine.connect() as connection:
+            return {str(idnumber): {table.name: connection.scalar(select(func.count()).select_from(table)
+                                                                   .where(table.c.course_id == course_id)) or 0
+                                    for table in per_course}
+                    for course_id, idnumber in connection.execute(select(courses.c.id, courses.c.idnumber))}
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Outcome:
+    """The end state of a sync: Moodle as a person would check it, the records per table and per course."""
+
+    moodle: dict[str, object]
+    records: dict[str, int]
+    courses: dict[str, dict[str, int]]
+    requests: int
+
+
+class Replay:
+    """Runs syncs of `world` again and again from the same start: Moodle as seeded, no records, no faults."""
+
+    def __init__(self, world: SyncWorld) -> None:
+        self.world = world
+        self.pristine = world.fake.site.snapshot()
+        self.database = Path(make_url(world.records_url).database or "")
+        # An empty database at the newest schema, copied for each start: migrating afresh every time is slower.
+        self.empty_database = self.database.with_name("empty-records.db")
+        RecordsStore.open(f"sqlite:///{self.empty_database}").close()
+
+    def reset(self) -> None:
+        fake = self.world.fake
+        fake.site = self.pristine.snapshot()
+        fake.reset_counters()
+        fake.recover()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.database}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.empty_database, self.database)
+
+    def outcome(self, since_request: int = 0) -> Outcome:
+        url = self.world.records_url
+        return Outcome(state(self.world.fake), records_counts(url), records_by_course(url),
+                       self.world.fake.request_count - since_request)
+
+    def reference(self) -> Outcome:
+        """The end state of one uninterrupted sync from the start."""
+        self.reset()
+        start = self.world.fake.request_count
+        result = self.world.sync("sync")
+        assert result.exit_code == 0, result.output
+        return self.outcome(start)

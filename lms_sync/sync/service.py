@@ -78,6 +78,8 @@ def run_sync(settings: Settings, client: MoodleClient, open_store: Callable[[], 
             report.ws_requests = client.ledger.requests - requests
             report.ws_retries = client.ledger.retries - retries
             _finish(store, report)
+            log.info("sync %d finished: %s, %d run(s) failed, %d requests, %d retries, %.1f s", report.journal_id,
+                     report.status, len(report.failed_runs), report.ws_requests, report.ws_retries, report.seconds)
     return report
 
 
@@ -120,6 +122,8 @@ class _Sync:
                                         days_after_end=catalogue.active_days_after_end)
         self.report.active_runs = [course.run_id for course in active]
         self.report.inactive_runs = [course.run_id for course in inactive]
+        log.info("sync %d started: steps %s; active runs: %s", self.report.journal_id, ", ".join(self.report.steps),
+                 ", ".join(self.report.active_runs) or "none")
         steps = self.report.steps
         if "check" in steps:
             self.check(steps)
