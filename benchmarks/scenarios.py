@@ -1,0 +1,134 @@
+"""The benchmark's scenarios, each on its own fake Moodle: lms-sync's first push, no-op re-pushes and pull, and the
+naive client's push, re-push and pull. Each returns its measured phases and the end state it left, for comparison.
+
+Preparation (seeding, and the pushes a re-push or pull starts from) runs without latency and is not measured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_site import new_site, pushed_state, seed_responses
+from benchmarks.measure import FormFieldGuard, PhaseResult, client_for, guarded_transport, measure
+from benchmarks.naive_client import NaiveClient
+from benchmarks.synthetic_catalogue import bundled_template, synthetic_courses
+from lms_sync.config import PushSettings
+from lms_sync.desired import DesiredCourse
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.pull import DEFAULT_PAGE_SIZE, catalogue_people, pull_courses, run_targets
+from lms_sync.push import push
+from lms_sync.records.store import RecordsStore
+from tests.fake_moodle import FakeMoodle
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    runs: int = 50
+    participants: int = 12
+    latency: float = 0.030
+    """seconds the fake Moodle waits before answering each HTTP request"""
+    concurrency: int = 6
+    max_form_fields: int = 4000
+    respondents: int = 10
+    """named and anonymous answers per run course"""
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+@dataclass
+class ScenarioOutcome:
+    phases: list[PhaseResult]
+    pushed_state: dict[str, Any] = field(default_factory=dict)
+    records: tuple[list[Any], list[Any]] | None = None
+    """(participation rows, evaluation data) as the records store reports them after the pull"""
+
+
+class _World:
+    """One fake Moodle with the synthetic catalogue, and clients for it that all pass the form-field guard."""
+
+    def __init__(self, config: BenchConfig) -> None:
+        self.config = config
+        self.settings = PushSettings()
+        self.courses: list[DesiredCourse] = synthetic_courses(config.runs, config.participants, self.settings)
+        self.fake: FakeMoodle = new_site(bundled_template(), self.courses)
+        self.guard: FormFieldGuard = guarded_transport(self.fake)
+
+    def client(self, **overrides: Any) -> MoodleClient:
+        options: dict[str, Any] = {"concurrency": self.config.concurrency,
+                                   "max_form_fields": self.config.max_form_fields} | overrides
+        return client_for(self.fake, self.guard, **options)
+
+    def naive(self) -> NaiveClient:
+        return NaiveClient(self.client(), self.settings, page_size=self.config.page_size)
+
+    def measured(self, name: str, client: MoodleClient, work: Callable[[], Any]) -> tuple[PhaseResult, Any]:
+        self.fake.latency = self.config.latency
+        try:
+            return measure(name, self.fake, client, self.guard, work)
+        finally:
+            self.fake.latency = 0.0
+
+    def lms_push(self, client: MoodleClient) -> None:
+        report = push(client, self.courses, self.settings)
+        if report.failures:
+            raise RuntimeError(f"lms-sync push failed: {report.failures}")
+
+    def lms_pull(self, client: MoodleClient, store: RecordsStore) -> None:
+        report = pull_courses(client, store, run_targets(self.courses), catalogue_courses=self.courses,
+                              people=catalogue_people(self.courses), page_size=self.config.page_size)
+        if report.aborted is not None or report.failed:
+            raise RuntimeError(f"lms-sync pull failed: {report.aborted or report.failed}")
+
+    def prepare_pull(self) -> None:
+        """The state both pulls start from: lms-sync's push (same ids on both fakes), then answers and completion."""
+        self.lms_push(self.client())
+        seed_responses(self.fake, self.courses, self.config.respondents)
+
+    def state(self) -> dict[str, Any]:
+        return pushed_state(self.fake, self.settings.idnumber_prefix)
+
+
+def _records(store: RecordsStore) -> tuple[list[Any], list[Any]]:
+    return store.participation(), store.evaluation_data()
+
+
+def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
+    """First push, no-op re-push (batched reads, then without the batch function), pull — one fake throughout."""
+    world = _World(config)
+    first, _ = world.measured("first push", client := world.client(), lambda: world.lms_push(client))
+    state = world.state()
+    again, _ = world.measured("no-op re-push", client := world.client(), lambda: world.lms_push(client))
+    unbatched, _ = world.measured("no-op re-push, batch_reads=False", client := world.client(batch_reads=False),
+                                  lambda: world.lms_push(client))
+    seed_responses(world.fake, world.courses, config.respondents)
+    with RecordsStore.open(f"sqlite:///{records_dir / 'lms-sync.db'}") as store:
+        pulled, _ = world.measured("pull", client := world.client(), lambda: world.lms_pull(client, store))
+        records = _records(store)
+    return ScenarioOutcome([first, again, unbatched, pulled], state, records)
+
+
+def naive_push_scenario(config: BenchConfig) -> ScenarioOutcome:
+    world = _World(config)
+    result, _ = world.measured("first push", (naive := world.naive()).client, lambda: naive.push(world.courses))
+    return ScenarioOutcome([result], world.state())
+
+
+def naive_repush_scenario(config: BenchConfig) -> ScenarioOutcome:
+    """The naive client's re-push of an unchanged catalogue, over the state its own first push left."""
+    world = _World(config)
+    world.naive().push(world.courses)
+    result, _ = world.measured("no-op re-push", (naive := world.naive()).client, lambda: naive.push(world.courses))
+    return ScenarioOutcome([result], world.state())
+
+
+def naive_pull_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
+    world = _World(config)
+    world.prepare_pull()
+    with RecordsStore.open(f"sqlite:///{records_dir / 'naive.db'}") as store:
+        naive = world.naive()
+        people = catalogue_people(world.courses)
+        result, _ = world.measured("pull", naive.client, lambda: naive.pull(store, world.courses, people))
+        records = _records(store)
+    return ScenarioOutcome([result], records=records)

@@ -1,0 +1,74 @@
+"""The benchmark at a tiny size (2 runs, no latency), so `benchmarks/sync_bench.py` cannot rot: the naive client and
+lms-sync must leave the same Moodle site and the same records, each with its own call pattern. No timing is asserted."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from benchmarks.scenarios import (
+    BenchConfig,
+    ScenarioOutcome,
+    lms_sync_scenario,
+    naive_pull_scenario,
+    naive_push_scenario,
+    naive_repush_scenario,
+)
+from benchmarks.sync_bench import check_end_states, main
+
+TINY = BenchConfig(runs=2, participants=8, latency=0.0)
+PEOPLE = 2 * (8 + 2)
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScenarioOutcome, list[ScenarioOutcome]]:
+    records = tmp_path_factory.mktemp("records")
+    return lms_sync_scenario(TINY, records), [naive_push_scenario(TINY), naive_repush_scenario(TINY),
+                                               naive_pull_scenario(TINY, records)]
+
+
+def test_naive_client_and_lms_sync_end_in_the_same_site_and_records(outcomes) -> None:
+    lms, (naive_push, naive_repush, naive_pull) = outcomes
+    check_end_states(lms, [naive_push, naive_repush, naive_pull])
+
+    courses = {key: value for key, value in lms.pushed_state.items() if key.startswith("lms-sync-")}
+    assert sorted(courses) == ["lms-sync-bench-001", "lms-sync-bench-002"]
+    course = courses["lms-sync-bench-001"]
+    assert len(course["enrolments"]) == 10 and [len(members) for *_, members in course["groups"]] == [4, 4]
+    assert len(course["events"]) == 2 and len(course["posts"]) == 1
+    assert naive_push.pushed_state == lms.pushed_state == naive_repush.pushed_state
+    participation, evaluations = lms.records
+    assert len(participation) == PEOPLE
+    assert sorted((e.anonymous, len(e.responses)) for e in evaluations) == [(False, 8), (False, 8), (True, 8), (True, 8)]
+    assert naive_pull.records == lms.records
+
+
+def test_each_client_keeps_its_call_pattern(outcomes) -> None:
+    lms, (naive_push, naive_repush, naive_pull) = outcomes
+    first, repush, unbatched, pull = lms.phases
+    assert first.calls["enrol_manual_enrol_users"] == (1, 0)
+    assert naive_push.phases[0].calls["enrol_manual_enrol_users"] == (PEOPLE, 0)
+    assert naive_push.phases[0].calls["core_group_add_group_members"] == (16, 0)
+    assert repush.write_calls == 0 and unbatched.write_calls == 0
+    assert "tool_mobile_call_external_functions" not in unbatched.calls
+    assert naive_repush.phases[0].write_calls > 0  # it sends every enrolment and membership again
+    assert pull.requests < naive_pull.phases[0].requests
+    assert all(0 < phase.largest_request_fields <= TINY.max_form_fields for phase in lms.phases)
+
+
+def test_a_naive_client_that_misses_work_is_caught(outcomes) -> None:
+    lms, (naive_push, naive_repush, naive_pull) = outcomes
+    incomplete = dict(naive_push.pushed_state)
+    incomplete["lms-sync-bench-002"] = dict(incomplete["lms-sync-bench-002"], groups=[])
+    with pytest.raises(AssertionError, match="naive push left a different site"):
+        check_end_states(lms, [replace(naive_push, pushed_state=incomplete), naive_repush, naive_pull])
+
+
+def test_the_script_prints_measurements_and_targets(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status = main(["--runs", "2", "--participants", "8", "--latency-ms", "0"])
+    output = capsys.readouterr().out
+    assert "pushed sites identical" in output and "pulled records identical" in output
+    assert output.count("PASS") + output.count("FAIL") == 7
+    assert status == (1 if "FAIL" in output else 0)
