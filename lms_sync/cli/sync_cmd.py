@@ -28,11 +28,14 @@ def _exit_code(report: SyncReport) -> ExitCode:
     return ExitCode.SOME_RUNS_FAILED if report.errors else ExitCode.OK
 
 
-def _errors_only_on_stderr() -> None:
-    """--quiet: cron mails whatever is printed, so only errors may reach the terminal (a log file keeps its level)."""
+def _no_log_lines_on_stderr() -> None:
+    """--quiet: cron mails whatever is printed, so stderr gets only the summary's error lines, each once.
+
+    Every error the log would repeat is in the report; a log file keeps all its lines.
+    """
     for handler in logging.getLogger("lms_sync").handlers:
         if type(handler) is logging.StreamHandler:
-            handler.setLevel(max(handler.level, logging.ERROR))
+            handler.setLevel(logging.CRITICAL + 1)
 
 
 @main.command("sync")
@@ -44,7 +47,7 @@ def _errors_only_on_stderr() -> None:
 def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_json: bool) -> None:
     """Check the site, push the active catalogue runs and pull their results, once and alone (for cron/systemd)."""
     if quiet:
-        _errors_only_on_stderr()
+        _no_log_lines_on_stderr()
     options = SyncOptions.from_settings(app.settings, push=not no_push, pull=not no_pull)
     show_progress = sys.stderr.isatty() and not (quiet or as_json)
     try:
