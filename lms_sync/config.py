@@ -127,7 +127,7 @@ SyncStep = Literal["check", "push", "pull"]
 
 
 class SyncSettings(_Section):
-    steps: list[SyncStep] = Field(default_factory=lambda: ["check", "push", "pull"],
+    steps: list[SyncStep] = Field(["check", "push", "pull"],
                                   description="the steps `lms-sync sync` runs (always in the order check, push, pull)")
 
 

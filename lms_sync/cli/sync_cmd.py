@@ -59,8 +59,8 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
     if as_json:
         click.echo(redact(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str)))
     elif quiet:
-        for error in report.errors:
-            click.echo(redact(f"error: {error}"), err=True)
+        for failure in report.errors:
+            click.echo(redact(f"error: {failure}"), err=True)
         if report.stopped:
             click.echo(redact(f"error: sync {report.journal_id} stopped early: {report.stopped}"), err=True)
     else:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import get_args
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,7 +30,7 @@ from lms_sync.sync.report import Step, SyncError, SyncReport
 from lms_sync.workspace import Workspace, load_workspace
 
 log = logging.getLogger("lms_sync.sync")
-STEPS: tuple[SyncStep, ...] = ("check", "push", "pull")
+STEPS: tuple[SyncStep, ...] = get_args(SyncStep)
 Progress = Callable[[str], None]
 
 
