@@ -3,6 +3,7 @@ each sync, and the retention purge of runs long over. Also the active window on 
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lms_sync.config import load_settings
+from lms_sync.records.errors import RecordsWriteError
 from lms_sync.records.store import RecordsStore
 from lms_sync.sync.active import split_active
 from lms_sync.sync.lock import LockHeld, sync_lock
@@ -99,3 +101,25 @@ def test_the_active_window_includes_both_of_its_edges(settings_for):
 
     assert active(start - timedelta(days=30)) and not active(start - timedelta(days=30, seconds=1))
     assert active(end + timedelta(days=90)) and not active(end + timedelta(days=90, seconds=1))
+
+
+def test_records_locked_mid_sync_stop_it_with_a_records_error_and_no_course_half_written(settings_for, moodle_client,
+                                                                                          tmp_path):
+    url = f"sqlite:///{tmp_path / 'locked.db'}?timeout=0.2"
+    settings = settings_for()
+    settings.records.url = url
+    other = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+
+    def another_program_writes_when_the_pull_begins(label: str) -> None:
+        if label == "pulling courses":
+            other.execute("BEGIN IMMEDIATE")
+
+    try:
+        with pytest.raises(RecordsWriteError, match="database is locked"):
+            run_sync(settings, moodle_client, partial(RecordsStore.open, url), SyncOptions(), clock=on("2027-03-01"),
+                     progress=another_program_writes_when_the_pull_begins)
+    finally:
+        other.close()
+    with RecordsStore.open(url) as store:
+        assert store.participation() == []  # nothing of the pull landed
+        assert [run.status for run in store.list_sync_runs()] == ["running"]  # the journal could not be closed either

@@ -71,6 +71,9 @@ def run_sync(settings: Settings, client: MoodleClient, open_store: Callable[[], 
         except _Stop as stop:
             report.stopped = str(stop)
             log.error("sync stopped: %s", stop)
+        except SQLAlchemyError as error:  # the records refused a write (locked, full disk): no later step can help
+            report.stopped = f"records database: {_first_line(error)}"
+            raise RecordsWriteError(report.stopped) from None
         except BaseException as error:
             report.stopped = redact(f"{type(error).__name__}: {error}")
             raise
