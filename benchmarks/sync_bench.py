@@ -42,6 +42,11 @@ def parse_config(argv: list[str] | None = None) -> BenchConfig:
     parser.add_argument("--max-form-fields", type=int, default=defaults.max_form_fields,
                         help=f"form-field limit per request, as max_input_vars (default {defaults.max_form_fields})")
     args = parser.parse_args(argv)
+    too_small = [f"--{name.replace('_', '-')} must be at least {low}" for name, low in
+                 (("runs", 1), ("participants", 1), ("latency_ms", 0), ("concurrency", 1), ("max_form_fields", 50))
+                 if getattr(args, name) < low]
+    if too_small:
+        parser.error("; ".join(too_small))
     return BenchConfig(runs=args.runs, participants=args.participants, latency=args.latency_ms / 1000,
                        concurrency=args.concurrency, max_form_fields=args.max_form_fields)
 
