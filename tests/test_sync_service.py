@@ -104,7 +104,9 @@ def test_the_active_window_includes_both_of_its_edges(settings_for):
 
 
 def test_records_locked_mid_sync_stop_it_with_a_records_error_and_no_course_half_written(settings_for, moodle_client,
-                                                                                          tmp_path):
+                                                                                          records_url, tmp_path):
+    if not records_url.startswith("sqlite"):
+        pytest.skip("a SQLite write lock with a short busy timeout; PostgreSQL waits for locks without a limit")
     url = f"sqlite:///{tmp_path / 'locked.db'}?timeout=0.2"
     settings = settings_for()
     settings.records.url = url
