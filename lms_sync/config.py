@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -52,6 +53,7 @@ class MoodleSettings(_Section):
     read_timeout_seconds: float = Field(60.0, gt=0)
     retries: int = Field(4, ge=0, le=20)
     backoff_seconds: float = Field(0.5, ge=0)
+    max_backoff_seconds: float = Field(30.0, ge=0, description="the longest wait between two tries, Retry-After included")
     concurrency: int = Field(6, ge=1, le=64)
     max_form_fields: int = Field(4000, ge=50)
     batch_reads: bool = True
@@ -163,7 +165,7 @@ def _resolve_relative_paths(settings: Settings) -> Settings:
     return settings
 
 
-def _describe(error: dict[str, Any], source: str) -> str:
+def _describe(error: Mapping[str, Any], source: str) -> str:
     key = ".".join(str(part) for part in error["loc"])
     value = error.get("input")
     message = error["msg"].removeprefix("Value error, ")

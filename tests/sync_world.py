@@ -74,7 +74,7 @@ def make_world(fake: FakeMoodle, tmp_path: Path, *, days_from_today: dict[str, i
     records_url = f"sqlite:///{tmp_path / 'records.db'}"
     config = tmp_path / "lms-sync.toml"
     config.write_text(
-        f'[moodle]\nurl = "{fake.url}"\ntoken_file = "{token_file}"\nbackoff_seconds = 0\n{moodle}\n\n'
+        f'[moodle]\nurl = "{fake.url}"\ntoken_file = "{token_file}"\nbackoff_seconds = 0\nmax_backoff_seconds = 0\n{moodle}\n\n'
         f'[records]\nurl = "{records_url}"\n\n'
         f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n\n'
         f'[push]\ncompetency_scale_id = {scale_id}\n\n{extra}',

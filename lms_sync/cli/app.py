@@ -18,7 +18,13 @@ from lms_sync.config import ConfigError, Settings, load_settings
 from lms_sync.exit_codes import ExitCode
 from lms_sync.logs import configure_logging
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleUnreachable
+from lms_sync.moodle.errors import (
+    MoodleAuthError,
+    MoodleError,
+    MoodlePermissionError,
+    MoodleProtocolError,
+    MoodleUnreachable,
+)
 from lms_sync.redaction import redact
 from lms_sync.sync.lock import LockHeld
 
@@ -55,7 +61,7 @@ class AppContext:
 def _exit_code_for(exc: BaseException) -> ExitCode | None:
     if isinstance(exc, (ConfigError, InputError)):
         return ExitCode.CONFIG_OR_INPUT
-    if isinstance(exc, (MoodleAuthError, MoodleUnreachable)):
+    if isinstance(exc, (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleUnreachable)):
         return ExitCode.MOODLE_UNAVAILABLE
     if isinstance(exc, MoodleError):
         return ExitCode.SOME_RUNS_FAILED

@@ -124,6 +124,7 @@ class MoodleClient:
             read_timeout=moodle.read_timeout_seconds,
             retries=moodle.retries,
             backoff=moodle.backoff_seconds,
+            max_backoff=moodle.max_backoff_seconds,
             concurrency=moodle.concurrency,
             max_form_fields=moodle.max_form_fields,
             batch_reads=moodle.batch_reads,
