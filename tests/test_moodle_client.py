@@ -151,7 +151,8 @@ def test_a_write_that_timed_out_after_sending_is_not_repeated_but_reported_unkno
 def test_a_write_is_repeated_when_the_caller_says_it_is_safe():
     script = Script(httpx.ReadTimeout("slow"), httpx.Response(200, text="null"))
     client, _ = make_client(script)
-    assert client.call("enrol_manual_enrol_users", repeat_safe=True, enrolments=[{"roleid": 5, "userid": 1, "courseid": 3}]) is None
+    enrolment = {"roleid": 5, "userid": 1, "courseid": 3}
+    assert client.call("enrol_manual_enrol_users", repeat_safe=True, enrolments=[enrolment]) is None
     assert len(script.sent) == 2
 
 

@@ -36,8 +36,6 @@ def matching_site(courses) -> ObservedSite:
     """A site that already holds exactly what the courses want."""
     site = ObservedSite()
     next_id = iter(range(100, 100_000))
-    for category in {c for course in courses for c in course.categories}:
-        pass
     parents: dict[str | None, int] = {None: 0}
     for category in courses[0].categories:
         cid = next(next_id)

@@ -5,6 +5,8 @@ Blueprint texts see only `template` (one blueprint serves every run), so no run 
 
 from __future__ import annotations
 
+from typing import Any
+
 from lms_sync.blueprint.content import (
     ActivityContent,
     AssignSubmission,
@@ -24,7 +26,7 @@ ASSIGN_MAX_BYTES = 0  # 0 = the course/site upload limit
 
 def _activity(template: CourseTemplate, activity: Activity) -> ActivityContent:
     modname = ModName(activity.type)
-    common = {
+    common: dict[str, Any] = {
         "key": activity.key,
         "modname": modname,
         "name": activity.name,

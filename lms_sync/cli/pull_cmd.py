@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -77,7 +78,7 @@ class _progress:
             self._bar.__enter__()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc_info)
 
