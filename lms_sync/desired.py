@@ -95,8 +95,12 @@ class DesiredCourse:
     def category_idnumber(self) -> str:
         return self.categories[-1].idnumber
 
+    @property
+    def group_idnumber_prefix(self) -> str:
+        return f"{self.idnumber}-kg"
+
     def group_idnumber(self, number: int) -> str:
-        return f"{self.idnumber}-kg{number}"
+        return f"{self.group_idnumber_prefix}{number}"
 
 
 def _categories(template: CourseTemplate, prefix: str) -> tuple[DesiredCategory, ...]:

@@ -75,9 +75,9 @@ def _add_groups(course: ObservedCourse, groups: Sequence[dict[str, Any]]) -> Non
         course.groups[str(group.get("idnumber") or text(group.get("name")))] = int(group["id"])
 
 
-def observe(client: MoodleClient, courses: Sequence[DesiredCourse]) -> ObservedSite:
+def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, prune: bool = False) -> ObservedSite:
     """Everything `plan.diff` needs to know about `courses` on the site."""
-    site = ObservedSite()
+    site = ObservedSite(ws_userid=int(client.site_info()["userid"]) if prune else None)
     run_idnumbers = [course.idnumber for course in courses]
     blueprint_idnumbers = sorted({course.blueprint_idnumber for course in courses})
     emails = sorted({person.email for course in courses for person in (*course.trainers, *course.participants)})
@@ -147,7 +147,8 @@ def _observe_courses(client: MoodleClient, runs: list[ObservedCourse], blueprint
         if owner is not None and event.get("eventtype") == "course":
             owner.events.append(ObservedEvent(id=int(event["id"]), name=text(event.get("name")),
                                                timestart=int(event.get("timestart", 0)),
-                                               timeduration=int(event.get("timeduration", 0))))
+                                               timeduration=int(event.get("timeduration", 0)),
+                                               userid=int(event.get("userid") or 0)))
     _observe_posts(client, [c for c in runs if c.news_forum_id is not None])
 
 

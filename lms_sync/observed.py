@@ -45,6 +45,8 @@ class ObservedEvent:
     name: str
     timestart: int
     timeduration: int
+    userid: int = 0
+    """who created the event"""
 
 
 @dataclass
@@ -83,6 +85,8 @@ class ObservedSite:
     blueprints: dict[str, ObservedCourse] = field(default_factory=dict)
     """blueprint courses by idnumber (absent = not found)"""
     users_by_email: dict[str, list[ObservedUser]] = field(default_factory=dict)
+    ws_userid: int | None = None
+    """the token's user (read only for --prune, to recognise what lms-sync made)"""
     offline: bool = False
 
     @classmethod

@@ -16,7 +16,7 @@ from lms_sync.observed import ObservedCourse, ObservedSite
 from lms_sync.small_groups import allocate
 
 Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post"]
-Action = Literal["create", "update", "import", "rename", "enrol", "suspend", "add", "replace", "post"]
+Action = Literal["create", "update", "import", "rename", "enrol", "suspend", "add", "replace", "post", "delete"]
 COURSE_FIELDS = ("fullname", "shortname", "summary", "startdate", "enddate")
 
 
@@ -172,9 +172,14 @@ def _enrolment_changes(course: DesiredCourse, observed: ObservedCourse | None, s
 
 
 def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_ids: dict[str, int | None],
-                   run: RunPlan) -> None:
+                   run: RunPlan, prune: bool) -> None:
     group_ids = {n: (observed.groups.get(course.group_idnumber(n)) if observed else None)
                  for n in range(1, len(course.group_names) + 1)}
+    if prune and observed is not None:
+        wanted = {course.group_idnumber(n) for n in group_ids}
+        for idnumber, group_id in sorted(observed.groups.items()):
+            if idnumber.startswith(course.group_idnumber_prefix) and idnumber not in wanted:
+                run.changes.append(Change("group", "delete", idnumber, {"group_id": group_id}))
     for number, name in enumerate(course.group_names, start=1):
         if group_ids[number] is None:
             run.changes.append(Change("group", "create", course.group_idnumber(number), {
@@ -197,8 +202,14 @@ def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_
             "email": email, "group_idnumber": course.group_idnumber(number)}))
 
 
-def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan) -> None:
+def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
+                            prune: bool, ws_userid: int | None) -> None:
     existing = {event.name: event for event in observed.events} if observed else {}
+    if prune and ws_userid is not None:
+        # Only events the web-service user created: a trainer's own course events are never lms-sync's to delete.
+        wanted = {event.name for event in course.events}
+        run.changes += [Change("event", "delete", event.name, {"event_id": event.id})
+                        for event in existing.values() if event.name not in wanted and event.userid == ws_userid]
     for event in course.events:
         found = existing.get(event.name)
         values = {"name": event.name, "description": event.description, "timestart": event.timestart,
@@ -218,8 +229,12 @@ def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | No
             "subject": course.welcome.subject, "message": course.welcome.message}))
 
 
-def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings) -> Plan:
-    """The changes that make Moodle hold `courses`, nothing deleted; an unchanged world gives an empty plan."""
+def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings, *, prune: bool = False) -> Plan:
+    """The changes that make Moodle hold `courses`; an unchanged world gives an empty plan.
+
+    Nothing is deleted unless `prune`: then calendar events and Kleingruppen that lms-sync made in its own courses
+    (recognised by the course's idnumber prefix) and that the catalogue no longer wants are deleted too.
+    """
     plan = Plan(offline=site.offline)
     plan.categories = _category_changes(courses, site)
     plan.users, unusable = _user_changes(courses, site, push, plan)
@@ -236,6 +251,6 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
             continue
         _course_changes(course, observed, run)
         user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
-        _group_changes(course, observed, user_ids, run)
-        _event_and_post_changes(course, observed, run)
+        _group_changes(course, observed, user_ids, run, prune)
+        _event_and_post_changes(course, observed, run, prune, site.ws_userid)
     return plan

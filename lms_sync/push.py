@@ -264,9 +264,11 @@ class _Applier:
         self.batch("enrol_manual_enrol_users", "enrolments", items, repeat_safe=True)
 
     def groups(self) -> None:
+        doomed = [(run.run_id, c.fields["group_id"]) for run, c in self.live_runs(["group"]) if c.action == "delete"]
+        self.batch("core_group_delete_groups", "groupids", doomed)
         items = [(run.run_id, {"courseid": self.course_ids[run.course_idnumber], "name": c.fields["name"],
                                "idnumber": c.fields["idnumber"], "description": ""})
-                 for run, c in self.live_runs(["group"])]
+                 for run, c in self.live_runs(["group"]) if c.action == "create"]
         if items:
             self.step("groups")
         for _, result in self.batch("core_group_create_groups", "groups", items):
@@ -282,12 +284,13 @@ class _Applier:
 
     def events(self) -> None:
         changes = self.live_runs(["event"])
-        stale = [(run.run_id, {"eventid": c.fields["replaces"], "repeat": 0}) for run, c in changes if c.action == "replace"]
-        self.batch("core_calendar_delete_calendar_events", "events", stale, repeat_safe=True)
+        stale = [(run.run_id, {"eventid": c.fields.get("replaces", c.fields.get("event_id")), "repeat": 0})
+                 for run, c in changes if c.action in ("replace", "delete")]
+        self.batch("core_calendar_delete_calendar_events", "events", stale)
         items = [(run.run_id, {"name": c.fields["name"], "description": c.fields["description"], "format": 1,
                                "courseid": self.course_ids[run.course_idnumber], "timestart": c.fields["timestart"],
                                "timeduration": c.fields["timeduration"], "eventtype": "course", "visible": 1})
-                 for run, c in changes]
+                 for run, c in changes if c.action != "delete"]
         if items:
             self.step("calendar")
         for chunk, result in self.batch("core_calendar_create_calendar_events", "events", items):
@@ -322,12 +325,12 @@ def _describe(item: dict[str, Any]) -> str:
 
 
 def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushSettings, *,
-         frameworks: Mapping[str, CompetencyFramework] | None = None,
+         frameworks: Mapping[str, CompetencyFramework] | None = None, prune: bool = False,
          step: Callable[[str], None] = lambda label: None) -> PushReport:
-    """Observe, plan and apply; returns what was applied and what failed, per run."""
+    """Observe, plan and apply; returns what was applied and what failed, per run (see `plan.diff` for `prune`)."""
     step("reading Moodle")
-    site = observe(client, courses)
-    plan = diff(courses, site, settings)
+    site = observe(client, courses, prune=prune)
+    plan = diff(courses, site, settings, prune=prune)
     report = PushReport(plan)
     for run in plan.runs:
         if run.blocked:

@@ -227,3 +227,38 @@ def test_a_course_moodle_refuses_is_reported_and_the_other_runs_succeed(world):
     built = {k for k in state(fake) if k.startswith("lms-sync-")}
     assert built == {"lms-sync-kvz-2027-01", "lms-sync-kvz-2027-03"}
     assert len(state(fake)["lms-sync-kvz-2027-03"]["enrolled"]) == 13  # 11 participants, 2 trainers
+
+
+def test_prune_deletes_only_what_lms_sync_made_and_no_longer_wants(world, catalogue):
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-01")
+    trainer_event = fake.call_function("core_calendar_create_calendar_events", {"events": [{
+        "name": "Sprechstunde (von der Trainerin angelegt)", "courseid": course.id, "eventtype": "course",
+        "timestart": 1800000000}]})
+    trainer = next(u for u in fake.site.users.values() if u.email == "j.hartmann@partizipation.example.org")
+    fake.site.events[trainer_event["events"][0]["id"]].userid = trainer.id  # as if she had made it in Moodle
+    trainer_group = fake.add_group(course.id, "Eigene Gruppe der Trainerin")
+    toml = catalogue / "2027-fruehjahr.toml"
+    text = toml.read_text(encoding="utf-8")
+    online = text.index("[[run.session]]\ntitle = \"Online-Nachtreffen")
+    toml.write_text(text[:online] + text[text.index("[[run.trainer]]", online):], encoding="utf-8")
+    csv = catalogue / "participants" / "kvz-2027-01.csv"
+    rows = csv.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    csv.write_text("".join(rows[:7]), encoding="utf-8")  # 6 participants left: too few for Kleingruppen
+
+    plain = run_cli(config, "push")
+    assert plain.exit_code == 0, plain.output
+    before = state(fake)["lms-sync-kvz-2027-01"]
+    # without --prune nothing goes: the renamed events ("Termin 1 von 2") join the old ones ("Termin 1 von 3")
+    assert len(before["groups"]) == 3 and len(before["events"]) == 2 + 3 + 1
+
+    pruned = run_cli(config, "push", "--prune")
+    assert pruned.exit_code == 0, pruned.output
+    after = state(fake)["lms-sync-kvz-2027-01"]
+    assert [name for _, name, _ in after["groups"]] == ["Eigene Gruppe der Trainerin"]
+    assert len(after["events"]) == 2 + 1  # the two remaining sessions and the trainer's own event
+    assert trainer_group.id in fake.site.groups and trainer_event["events"][0]["id"] in fake.site.events
+    fake.reset_counters()
+    assert run_cli(config, "push", "--prune").exit_code == 0
+    assert fake.write_calls() == 0

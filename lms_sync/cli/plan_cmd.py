@@ -54,16 +54,21 @@ def open_workspace(app: AppContext, catalogue: Path | None, templates_dir: Path 
     return workspace
 
 
+PRUNE_HELP = ("Also delete the Kleingruppen and calendar events lms-sync made in its own courses that the catalogue "
+              "no longer wants. Nothing else is ever deleted; removed participants are suspended either way.")
+
+
 @main.command("plan")
 @workspace_options
 @click.option("--offline", is_flag=True, help="Plan against an empty Moodle without any network access.")
+@click.option("--prune", is_flag=True, help=PRUNE_HELP)
 @pass_app
 def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | None, templates_dir: Path | None,
-                 strict: bool, as_json: bool, offline: bool) -> None:
+                 strict: bool, as_json: bool, offline: bool, prune: bool) -> None:
     """Show what push would change in Moodle for RUN (default: every run in the catalogue)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
-    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses)
-    plan = diff(workspace.courses, site, app.settings.push)
+    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses, prune=prune)
+    plan = diff(workspace.courses, site, app.settings.push, prune=prune)
     if as_json:
         click.echo(json.dumps(plan.as_dict() | {"skipped": workspace.problems}, ensure_ascii=False, indent=2))
     else:
@@ -74,13 +79,14 @@ def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
 
 @main.command("push")
 @workspace_options
+@click.option("--prune", is_flag=True, help=PRUNE_HELP)
 @pass_app
 def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | None, templates_dir: Path | None,
-                 strict: bool, as_json: bool) -> None:
+                 strict: bool, as_json: bool, prune: bool) -> None:
     """Create or update RUN's course, people, groups, dates and welcome post in Moodle (default: every run)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
     show_steps = sys.stderr.isatty() and not as_json
-    report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks,
+    report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks, prune=prune,
                   step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
     if as_json:
         payload = report.as_dict() | {"skipped": workspace.problems}

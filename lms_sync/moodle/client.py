@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -107,7 +108,8 @@ class MoodleClient:
         self.batch_reads = batch_reads
         self._sleep = sleep
         self._clock = clock
-        self._site_functions: frozenset[str] | None = None
+        self._site_info: dict[str, Any] | None = None
+        self._site_info_lock = threading.Lock()
         self.ledger = CallLedger()
 
     @classmethod
@@ -296,12 +298,16 @@ class MoodleClient:
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(items))) as pool:
             return list(pool.map(function, items))
 
+    def site_info(self) -> dict[str, Any]:
+        """`core_webservice_get_site_info`, asked once per client."""
+        with self._site_info_lock:
+            if self._site_info is None:
+                self._site_info = self.call(SITE_INFO)
+            return self._site_info
+
     def site_functions(self) -> frozenset[str]:
-        """The functions the token's service allows (from `core_webservice_get_site_info`, asked once)."""
-        if self._site_functions is None:
-            info = self.call(SITE_INFO)
-            self._site_functions = frozenset(f["name"] for f in info.get("functions", []))
-        return self._site_functions
+        """The functions the token's service allows."""
+        return frozenset(f["name"] for f in self.site_info().get("functions", []))
 
     def read_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Any]:
         """Run independent read calls, returning each result or the `MoodleError` it raised, in order.

@@ -51,6 +51,10 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_competency_update_competency",
         "core_competency_add_competency_to_course",
     ),
+    "push --prune": (
+        "core_group_delete_groups",
+        "core_calendar_delete_calendar_events",
+    ),
     "pull": (
         SITE_INFO,
         "core_course_get_courses_by_field",

@@ -54,6 +54,11 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             "parameters": _obj(enrolments=_list(_obj(userid=_v("int"), courseid=_v("int"), roleid=_v("int", 2)))),
             "returns": None,
         },
+        "core_group_delete_groups": {
+            "type": "write",
+            "parameters": _obj(groupids=_list(_v("int"))),
+            "returns": None,
+        },
         "core_calendar_delete_calendar_events": {
             "type": "write",
             "parameters": _obj(events=_list(_obj(eventid=_v("int"), repeat=_v("bool")))),

@@ -1,5 +1,5 @@
 """Groups: core_group_create_groups (unique names per course, all-or-nothing), core_group_get_course_groups,
-core_group_add_group_members (only enrolled users).
+core_group_add_group_members (only enrolled users), core_group_delete_groups.
 """
 
 from __future__ import annotations
@@ -63,8 +63,19 @@ def add_group_members(fake: FakeMoodle, params: dict[str, Any]) -> None:
         group.members.add(user.id)
 
 
+def delete_groups(fake: FakeMoodle, params: dict[str, Any]) -> None:
+    """Moodle loads every group with MUST_EXIST inside one transaction: an unknown id deletes nothing."""
+    for group_id in params["groupids"]:
+        if group_id not in fake.site.groups:
+            raise missing("groups", "SELECT * FROM {groups} WHERE id = ?", group_id)
+    for group_id in params["groupids"]:
+        del fake.site.groups[group_id]
+    return None
+
+
 HANDLERS = {
     "core_group_create_groups": create_groups,
+    "core_group_delete_groups": delete_groups,
     "core_group_get_course_groups": get_course_groups,
     "core_group_add_group_members": add_group_members,
 }
