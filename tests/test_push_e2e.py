@@ -154,6 +154,10 @@ def test_a_changed_catalogue_yields_only_the_minimal_changes(world, catalogue):
     lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
     removed = lines.pop(1).split(",")
     csv.write_text("".join(lines), encoding="utf-8")
+    plan = run_cli(config, "plan", "kvz-2027-01")
+    assert "-  <li>Freitag, 5. März 2027, 09:00–15:30 Uhr," in plan.output  # long texts: only the changed lines
+    assert "+  <li>Freitag, 5. März 2027, 10:00–15:30 Uhr," in plan.output
+    assert "± move event" in plan.output and "2 to change" in plan.output
     fake.reset_counters()
     result = run_cli(config, "push", "--json")
     assert result.exit_code == 0, result.output
