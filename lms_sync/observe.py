@@ -33,7 +33,8 @@ def text(value: Any) -> str:
     return html.unescape(str(value or "")).strip()
 
 
-def _checked(result: Any) -> Any:
+def checked(result: Any) -> Any:
+    """A `read_many` result, or its error raised."""
     if isinstance(result, MoodleError):
         raise result
     return result
@@ -52,7 +53,8 @@ def _course(record: dict[str, Any]) -> ObservedCourse:
     )
 
 
-def _add_contents(course: ObservedCourse, sections: Sequence[dict[str, Any]]) -> None:
+def add_contents(course: ObservedCourse, sections: Sequence[dict[str, Any]]) -> None:
+    """Sections and modules from a `core_course_get_contents` answer, names unescaped."""
     for section in sections:
         number = int(section.get("section", 0))
         course.sections.append(ObservedSection(id=int(section["id"]), number=number, name=text(section.get("name"))))
@@ -92,9 +94,9 @@ def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, prune: bo
     site.categories = [
         ObservedCategory(id=int(c["id"]), name=text(c.get("name")), idnumber=str(c.get("idnumber") or ""),
                          parent=int(c.get("parent") or 0))
-        for c in _checked(results[0])
+        for c in checked(results[0])
     ]
-    found = [_checked(r)["courses"] for r in results[1:1 + len(run_idnumbers) + len(blueprint_idnumbers)]]
+    found = [checked(r)["courses"] for r in results[1:1 + len(run_idnumbers) + len(blueprint_idnumbers)]]
     for idnumber, records in zip(run_idnumbers, found[:len(run_idnumbers)], strict=True):
         if records:
             site.courses[idnumber] = _course(records[0])
@@ -102,7 +104,7 @@ def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, prune: bo
         if records:
             site.blueprints[idnumber] = _course(records[0])
     for users in results[1 + len(found):]:
-        for user in _checked(users):
+        for user in checked(users):
             email = str(user.get("email", "")).lower()
             site.users_by_email.setdefault(email, []).append(ObservedUser(
                 id=int(user["id"]), email=email, username=str(user.get("username", "")),
@@ -130,19 +132,19 @@ def _observe_courses(client: MoodleClient, runs: list[ObservedCourse], blueprint
         }))
     results = iter(client.read_many(calls))
     for course in (*runs, *blueprints):
-        _add_contents(course, _checked(next(results)))
+        add_contents(course, checked(next(results)))
     for course in runs:
-        _add_enrolled(course, _checked(next(results)))
-        _add_groups(course, _checked(next(results)))
+        _add_enrolled(course, checked(next(results)))
+        _add_groups(course, checked(next(results)))
     if not runs:
         return
     by_id = {c.id: c for c in runs}
-    for forum in _checked(next(results)):
+    for forum in checked(next(results)):
         owner = by_id.get(int(forum.get("course", 0)))
         if owner is not None and forum.get("type") == "news":
             owner.news_forum_id = owner.news_forum_id or int(forum["id"])
             owner.news_forum_cmids.add(int(forum.get("cmid", 0)))
-    for event in _checked(next(results)).get("events", []):
+    for event in checked(next(results)).get("events", []):
         owner = by_id.get(int(event.get("courseid") or 0))
         if owner is not None and event.get("eventtype") == "course":
             owner.events.append(ObservedEvent(id=int(event["id"]), name=text(event.get("name")),
@@ -155,5 +157,5 @@ def _observe_courses(client: MoodleClient, runs: list[ObservedCourse], blueprint
 def _observe_posts(client: MoodleClient, courses: list[ObservedCourse]) -> None:
     calls = [("mod_forum_get_forum_discussions", {"forumid": c.news_forum_id, "perpage": 100}) for c in courses]
     for course, answer in zip(courses, client.read_many(calls), strict=True):
-        for discussion in _checked(answer).get("discussions", []):
+        for discussion in checked(answer).get("discussions", []):
             course.post_subjects.add(text(discussion.get("subject") or discussion.get("name")))

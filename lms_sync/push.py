@@ -24,7 +24,7 @@ from lms_sync.moodle.errors import (
     MoodleTransientError,
     WriteOutcomeUnknown,
 )
-from lms_sync.observe import _add_contents, _checked, observe
+from lms_sync.observe import add_contents, checked, observe
 from lms_sync.observed import ObservedCourse, ObservedSite
 from lms_sync.plan import Change, Plan, RunPlan, diff
 
@@ -197,13 +197,13 @@ class _Applier:
         for (run, course_id), sections in zip(imported, results, strict=False):
             observed = ObservedCourse(id=course_id, idnumber=run.course_idnumber, shortname="", fullname="", summary="",
                                       startdate=0, enddate=0, categoryid=0)
-            _add_contents(observed, _checked(sections))
+            add_contents(observed, checked(sections))
             names = self.courses[run.run_id].section_names
             renames += [(run, s.id, names[s.number]) for s in observed.sections
                         if s.number < len(names) and s.name != names[s.number]]
         if new_ids:
             by_course = {v: k for k, v in self.course_ids.items()}
-            for forum in _checked(results[-1]):
+            for forum in checked(results[-1]):
                 idnumber = by_course.get(int(forum.get("course", 0)))
                 if idnumber and forum.get("type") == "news" and idnumber not in self.news_forums:
                     self.news_forums[idnumber] = int(forum["id"])
