@@ -104,14 +104,31 @@ def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, prune: bo
         if records:
             site.blueprints[idnumber] = _course(records[0])
     for users in results[1 + len(found):]:
-        for user in checked(users):
-            email = str(user.get("email", "")).lower()
+        _add_users(site, checked(users))
+    _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
+    _observe_courses(client, list(site.courses.values()), list(site.blueprints.values()))
+    return site
+
+
+def _add_users(site: ObservedSite, users: Sequence[dict[str, Any]], only: str | None = None) -> None:
+    for user in users:
+        email = str(user.get("email", "")).lower()
+        if only is None or email == only:
             site.users_by_email.setdefault(email, []).append(ObservedUser(
                 id=int(user["id"]), email=email, username=str(user.get("username", "")),
                 fullname=text(user.get("fullname")),
             ))
-    _observe_courses(client, list(site.courses.values()), list(site.blueprints.values()))
-    return site
+
+
+def _find_differently_cased(client: MoodleClient, site: ObservedSite, emails: Sequence[str]) -> None:
+    """Accounts whose email Moodle stores as `Anna.Schmidt@…`: the exact lookup misses them on PostgreSQL.
+
+    `core_user_get_users` matches email case-insensitively (SQL LIKE, so results are filtered to the exact
+    address); asked only for emails the exact lookup did not find, so an unchanged world costs nothing extra.
+    """
+    calls = [("core_user_get_users", {"criteria": [{"key": "email", "value": email}]}) for email in emails]
+    for email, answer in zip(emails, client.read_many(calls), strict=True):
+        _add_users(site, checked(answer).get("users", []), only=email)
 
 
 def _observe_courses(client: MoodleClient, runs: list[ObservedCourse], blueprints: Iterable[ObservedCourse]) -> None:

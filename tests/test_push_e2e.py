@@ -266,3 +266,18 @@ def test_prune_deletes_only_what_lms_sync_made_and_no_longer_wants(world, catalo
     fake.reset_counters()
     assert run_cli(config, "push", "--prune").exit_code == 0
     assert fake.write_calls() == 0
+
+
+def test_an_account_whose_email_moodle_stores_in_other_case_is_found_not_twinned(world):
+    fake, config = world
+    config.write_text(config.read_text() + "create_missing_users = true\n", encoding="utf-8")
+    account = next(u for u in fake.site.users.values() if u.email == "k.wegener@bezirksamt-neukoelln.example.org")
+    account.email = "K.Wegener@Bezirksamt-Neukoelln.example.org"
+    users_before = len(fake.site.users)
+    result = run_cli(config, "push", "kvz-2027-01")
+    assert result.exit_code == 0, result.output
+    assert len(fake.site.users) == users_before  # no twin account
+    enrolled = {u for c, u, r in fake.site.role_assignments if r == 5}
+    assert account.id in enrolled
+    fake.reset_counters()
+    assert run_cli(config, "push", "kvz-2027-01").exit_code == 0 and fake.write_calls() == 0

@@ -17,6 +17,7 @@ _OBSERVE = (
     "core_course_get_courses_by_field",
     "core_course_get_contents",
     "core_user_get_users_by_field",
+    "core_user_get_users",
     "core_enrol_get_enrolled_users",
     "core_group_get_course_groups",
     "core_calendar_get_calendar_events",

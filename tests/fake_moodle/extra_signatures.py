@@ -54,6 +54,11 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             "parameters": _obj(enrolments=_list(_obj(userid=_v("int"), courseid=_v("int"), roleid=_v("int", 2)))),
             "returns": None,
         },
+        "core_user_get_users": {
+            "type": "read",
+            "parameters": _obj(criteria=_list(_obj(key=_v("alpha"), value=_v("raw")))),
+            "returns": _obj(users=recorded["core_user_get_users_by_field"]["returns"], warnings=_WARNINGS),
+        },
         "core_group_delete_groups": {
             "type": "write",
             "parameters": _obj(groupids=_list(_v("int"))),

@@ -82,4 +82,27 @@ def create_users(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any
     return created
 
 
-HANDLERS = {"core_user_get_users_by_field": get_users_by_field, "core_user_create_users": create_users}
+def get_users(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
+    """Criteria are ANDed; `email` is a case-insensitive SQL LIKE, as in Moodle (so `_` and `%` are wildcards)."""
+    found = [u for u in sorted(fake.site.users.values(), key=lambda u: u.id) if not u.deleted]
+    for criterion in params["criteria"]:
+        key, value = criterion["key"], str(criterion["value"]).strip()
+        if key == "email":
+            pattern = re.compile("".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in value),
+                                 re.IGNORECASE)
+            found = [u for u in found if pattern.fullmatch(u.email)]
+        elif key in ("id", "idnumber", "username", "firstname", "lastname", "auth"):
+            found = [u for u in found if str(getattr(u, key)) == value]
+        else:
+            raise invalid_parameter(f"invalid parameter: {key}")
+    users = []
+    for user in found:
+        details = user_details(fake, user)
+        if fake.is_admin():
+            details.update(_admin_fields(user))
+        users.append(details)
+    return {"users": users, "warnings": []}
+
+
+HANDLERS = {"core_user_get_users_by_field": get_users_by_field, "core_user_get_users": get_users,
+            "core_user_create_users": create_users}
