@@ -3,6 +3,8 @@ each sync, and the retention purge of runs long over. Also the active window on 
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -16,6 +18,7 @@ from lms_sync.records.store import RecordsStore
 from lms_sync.sync.active import split_active
 from lms_sync.sync.lock import LockHeld, sync_lock
 from lms_sync.sync.service import SyncOptions, run_sync
+from lms_sync.sync.termination import Terminated, terminate_gracefully
 from lms_sync.workspace import load_workspace
 from tests.fake_moodle import FakeMoodle
 from tests.test_push_e2e import REPO, seed_accounts, seed_blueprint, seed_competency_scale
@@ -125,3 +128,20 @@ def test_records_locked_mid_sync_stop_it_with_a_records_error_and_no_course_half
     with RecordsStore.open(url) as store:
         assert store.participation() == []  # nothing of the pull landed
         assert [run.status for run in store.list_sync_runs()] == ["running"]  # the journal could not be closed either
+
+
+def test_sigterm_mid_sync_is_journaled_as_failed_not_left_running(settings_for, moodle_client, records_url):
+    settings = settings_for()
+
+    def systemctl_stop(label: str) -> None:
+        if label.startswith("pull"):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    with pytest.raises(Terminated), terminate_gracefully():
+        run_sync(settings, moodle_client, partial(RecordsStore.open, records_url),
+                 SyncOptions.from_settings(settings), clock=on("2027-03-01"), progress=systemctl_stop)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    with RecordsStore.open(records_url) as store:
+        [run] = store.list_sync_runs()
+        assert run.status == "failed" and run.finished_at is not None
+        assert "stopped by SIGTERM" in str(run.errors)

@@ -19,6 +19,7 @@ from lms_sync.redaction import redact
 from lms_sync.rendering import render_text
 from lms_sync.sync.report import SyncReport
 from lms_sync.sync.service import SyncOptions, run_sync
+from lms_sync.sync.termination import Terminated, terminate_gracefully
 from lms_sync.workspace import WorkspaceError
 
 
@@ -51,11 +52,16 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
     options = SyncOptions.from_settings(app.settings, push=not no_push, pull=not no_pull)
     show_progress = sys.stderr.isatty() and not (quiet or as_json)
     try:
-        report = run_sync(app.settings, app.moodle(), lambda: open_records(app), options,
-                          progress=(lambda label: click.echo(f"… {label}", err=True)) if show_progress
-                          else (lambda label: None))
+        with terminate_gracefully():
+            report = run_sync(app.settings, app.moodle(), lambda: open_records(app), options,
+                              progress=(lambda label: click.echo(f"… {label}", err=True)) if show_progress
+                              else (lambda label: None))
     except (WorkspaceError, RecordsError) as error:
         raise InputError(str(error)) from None
+    except Terminated as stop:
+        click.echo(f"error: sync {stop}; its journal entry is marked failed and the next sync finishes the job",
+                   err=True)
+        raise SystemExit(int(ExitCode.SOME_RUNS_FAILED)) from None
     if as_json:
         click.echo(redact(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str)))
     elif quiet:
