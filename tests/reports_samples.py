@@ -121,7 +121,7 @@ def _user(user_id: int, roles: tuple[str, ...] = ("student",)) -> EnrolledUser:
     return EnrolledUser(user_id=user_id, email=email, firstname=first, lastname=last, roles=roles, institution="Bezirksamt")
 
 
-def _run(
+def workshop_run(
     course_id: int,
     run_id: str,
     start: datetime,
@@ -149,7 +149,7 @@ def _run(
 
 def run_1() -> CourseSnapshot:
     """4 participants, all answered: 5, 4, 4, 3; two free texts; an anonymous questionnaire with 2 answers."""
-    return _run(
+    return workshop_run(
         30,
         RUN_1,
         datetime(2026, 3, 17, 23, 0, tzinfo=UTC),
@@ -168,7 +168,7 @@ def run_1() -> CourseSnapshot:
 
 def run_2() -> CourseSnapshot:
     """3 participants, 2 answered: 2, 2; trainer Jörg Weiß."""
-    return _run(
+    return workshop_run(
         31,
         RUN_2,
         datetime(2026, 4, 17, 22, 0, tzinfo=UTC),

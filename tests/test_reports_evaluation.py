@@ -63,7 +63,9 @@ def test_run_csv_has_counts_mean_and_response_rate(filled: RecordsStore, tmp_pat
     assert named["response_rate"] == "1" and named["item_question"] == SATISFACTION_QUESTION
     anonymous = next(row for row in rows if row["item_label"] == "tempo")
     assert (anonymous["anonymous"], anonymous["n"], anonymous["mean"], anonymous["response_rate"]) == ("yes", "2", "3", "0.5")
-    assert len(rows) == 2, "one row per run x rated item; free text and unrated choices have none"
+    assert len([row for row in rows if row["item_kind"] == "rated"]) == 2, "one row per run x rated item; free text has none"
+    unanswered = [(r["option"], r["n"], r["option_count"], r["option_share"]) for r in rows if r["item_kind"] == "choice"]
+    assert unanswered == [("Newsletter", "0", "0", ""), ("Website", "0", "0", "")], "an unanswered choice item keeps its options"
 
 
 def test_run_html_shows_mean_and_bars_proportional_to_counts(filled: RecordsStore, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Geometry of the inline SVG charts: a stacked bar per row (one segment per scale value) and a mean marker.
+"""Geometry of the inline SVG charts: a stacked bar per row (a segment per scale value), a mean marker, a bar per option.
 
 Computed here rather than in the template so bar widths are exact, testable numbers.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lms_sync.reports.choice_statistics import UNKNOWN_OPTION
 from lms_sync.reports.statistics import ItemStats
 
 BAR_WIDTH = 360.0
@@ -17,6 +18,11 @@ MEAN_AXIS_PADDING = 8.0
 # Diverging colours from "disagree" to "agree" (ColorBrewer RdBu, readable by the common colour-blind types and in grey).
 _PALETTE_5 = ("#b2182b", "#ef8a62", "#d9d9d9", "#67a9cf", "#2166ac")
 _DARK_COLOURS = {"#b2182b", "#2166ac"}
+CHOICE_BAR_WIDTH = 240.0
+CHOICE_BAR_HEIGHT = 16.0
+# Unrated options have no order from "disagree" to "agree": one calm colour, grey for answers matching no option.
+_CHOICE_COLOUR = "#2166ac"
+_UNKNOWN_COLOUR = "#969696"
 MIN_LABELLED_WIDTH = 16.0
 """Narrower segments carry no count label: the digits would not fit; the table beside the chart has them."""
 
@@ -73,3 +79,12 @@ def mean_position(stats: ItemStats) -> float | None:
 def mean_ticks(stats: ItemStats) -> tuple[tuple[int, float], ...]:
     """The scale values and their x positions on the mean axis, for tick marks."""
     return tuple((value, _axis_x(value, stats)) for value in stats.counts)
+
+
+def choice_bar_width(share: float) -> float:
+    """The filled length of an option's bar: its share of the answers, on a track as long as 100 %."""
+    return round(CHOICE_BAR_WIDTH * share, 2)
+
+
+def choice_colour(option: str) -> str:
+    return _UNKNOWN_COLOUR if option == UNKNOWN_OPTION else _CHOICE_COLOUR

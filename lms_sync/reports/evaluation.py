@@ -1,22 +1,24 @@
-"""The evaluation report's content: per questionnaire, response rates and per-item distributions for each run,
-each trainer and all runs together, plus the free-text answers. Pure: built from `RecordsStore.evaluation_data`.
+"""The evaluation report's content: per questionnaire, response rates and per-item distributions (rated and choice items)
+for each run, each trainer and all runs together, plus the free-text answers. Pure: built from `RecordsStore.evaluation_data`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from lms_sync.records.people import normalise_email
 from lms_sync.records.queries import CourseEvaluation, CourseRef, EvaluationAnswer
+from lms_sync.reports.choice_statistics import ChoiceStats, choice_stats, pooled_choices
 from lms_sync.reports.items import ReportItem, ScalePoint, report_item
 from lms_sync.reports.statistics import ItemStats, item_stats, pooled, response_rate
 
 ScopeKind = Literal["run", "template", "trainer"]
 RowKind = Literal["run", "trainer", "total"]
 ALL_RUNS_CAPTION = "Alle Durchgänge"
+StatsT = TypeVar("StatsT", ItemStats, ChoiceStats)
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,12 @@ class RunResponses:
 
 
 @dataclass(frozen=True)
-class StatsRow:
-    """One bar of an item's chart: the answers of one run, of one trainer's runs, or of all runs."""
+class StatsRow(Generic[StatsT]):
+    """One row of an item's chart: the answers of one run, of one trainer's runs, or of all runs."""
 
     kind: RowKind
     caption: str
-    stats: ItemStats
+    stats: StatsT
     run: RunResponses | None = None
     """The run's response figures, for rows of kind "run"."""
 
@@ -76,13 +78,14 @@ class FreeText:
 
 @dataclass(frozen=True)
 class ItemSection:
-    """An item of the questionnaire: rated items carry rows, free-text items answers."""
+    """An item of the questionnaire: rated items carry rows, choice items choice rows, free-text items answers."""
 
     item: ReportItem
-    rows: tuple[StatsRow, ...] = ()
+    rows: tuple[StatsRow[ItemStats], ...] = ()
+    choice_rows: tuple[StatsRow[ChoiceStats], ...] = ()
     answers: tuple[FreeText, ...] = ()
 
-    def row(self, kind: RowKind, caption: str) -> StatsRow | None:
+    def row(self, kind: RowKind, caption: str) -> StatsRow[ItemStats] | None:
         return next((row for row in self.rows if (row.kind, row.caption) == (kind, caption)), None)
 
 
@@ -136,12 +139,20 @@ def _items_in_order(evaluations: Sequence[CourseEvaluation]) -> list[ReportItem]
             item = report_item(stored)
             if item is not None and item.key not in seen:
                 seen[item.key] = item
+            elif item is not None and item.kind == seen[item.key].kind == "choice":
+                # Options added to the questionnaire in a later run still get their own bar.
+                seen[item.key] = seen[item.key].with_options_of(item)
     return list(seen.values())
 
 
 def _answers_to(evaluation: CourseEvaluation, item: ReportItem) -> list[EvaluationAnswer] | None:
     """The answers to `item` in this run, or None when the run's questionnaire lacks the item."""
-    ids = {stored.moodle_item_id for stored in evaluation.items if (found := report_item(stored)) and found.key == item.key}
+    # The kind too: a label reused for another type of question in a later run must not mix two kinds of answers.
+    ids = {
+        stored.moodle_item_id
+        for stored in evaluation.items
+        if (found := report_item(stored)) and (found.key, found.kind) == (item.key, item.kind)
+    }
     if not ids:
         return None
     return [answer for response in evaluation.responses for item_id, answer in response.answers.items() if item_id in ids]
@@ -155,14 +166,25 @@ def _texts(evaluation: CourseEvaluation, item: ReportItem) -> list[FreeText]:
     ]
 
 
-def _rated_rows(
+def _rated_stats(answers: Sequence[EvaluationAnswer], item: ReportItem) -> ItemStats:
+    return item_stats((a.numeric_value for a in answers if a.numeric_value is not None), item.scale_values)
+
+
+def _choice_stats(answers: Sequence[EvaluationAnswer], item: ReportItem) -> ChoiceStats:
+    return choice_stats((answer.text_value for answer in answers), item.options)
+
+
+def _rows(
     runs: Sequence[tuple[CourseEvaluation, RunResponses]],
     item: ReportItem,
     scope: EvaluationScope,
     trainer_names: Mapping[str, str],
-) -> tuple[StatsRow, ...]:
+    count: Callable[[Sequence[EvaluationAnswer], ReportItem], StatsT],
+    pool: Callable[[Iterable[StatsT]], StatsT],
+) -> tuple[StatsRow[StatsT], ...]:
+    """A row per run that asked `item`; with several runs also per trainer (template scope) and all runs pooled."""
     per_run = [
-        (evaluation, run, item_stats((a.numeric_value for a in answers if a.numeric_value is not None), item.scale_values))
+        (evaluation, run, count(answers, item))
         for evaluation, run in runs
         if (answers := _answers_to(evaluation, item)) is not None
     ]
@@ -174,10 +196,10 @@ def _rated_rows(
             {email for evaluation, _, _ in per_run for email in evaluation.trainer_emails}, key=lambda email: trainer_names[email]
         )
         rows += [
-            StatsRow("trainer", trainer_names[email], pooled(s for e, _, s in per_run if email in e.trainer_emails))
+            StatsRow("trainer", trainer_names[email], pool(s for e, _, s in per_run if email in e.trainer_emails))
             for email in trainers
         ]
-    rows.append(StatsRow("total", ALL_RUNS_CAPTION, pooled(stats for _, _, stats in per_run)))
+    rows.append(StatsRow("total", ALL_RUNS_CAPTION, pool(stats for _, _, stats in per_run)))
     return tuple(rows)
 
 
@@ -199,7 +221,10 @@ def _questionnaire(
     sections = []
     for item in _items_in_order(evaluations):
         if item.kind == "rated":
-            sections.append(ItemSection(item, rows=_rated_rows(runs, item, scope, trainer_names)))
+            sections.append(ItemSection(item, rows=_rows(runs, item, scope, trainer_names, _rated_stats, pooled)))
+        elif item.kind == "choice":
+            choice_rows = _rows(runs, item, scope, trainer_names, _choice_stats, pooled_choices)
+            sections.append(ItemSection(item, choice_rows=choice_rows))
         else:
             sections.append(ItemSection(item, answers=tuple(t for e in evaluations for t in _texts(e, item))))
     return QuestionnaireSection(

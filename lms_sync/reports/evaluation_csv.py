@@ -1,14 +1,16 @@
-"""The evaluation report's numbers as CSV: one row per questionnaire x rated item x run (plus trainer and total rows).
-
-Same figures as the HTML; free-text answers stay in the HTML only.
+"""The evaluation report's numbers as CSV: one row per questionnaire x rated item x report row (run, trainer, total),
+and per choice item one row per report row x option. Same figures as the HTML; free-text answers stay in the HTML only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
+from lms_sync.reports.choice_statistics import ChoiceStats
 from lms_sync.reports.csv_output import csv_text, iso_date, number
-from lms_sync.reports.evaluation import EvaluationReport, StatsRow
+from lms_sync.reports.evaluation import EvaluationReport, ItemSection, QuestionnaireSection, StatsRow
+from lms_sync.reports.statistics import ItemStats
 
 FIXED_COLUMNS = (
     "questionnaire",
@@ -26,9 +28,12 @@ FIXED_COLUMNS = (
     "n",
     "mean",
 )
+CHOICE_COLUMNS = ("item_kind", "option", "option_count", "option_share")
+"""After the count_<value> columns, so files read by column position before choice items were reported still read."""
+AnyStatsRow = StatsRow[ItemStats] | StatsRow[ChoiceStats]
 
 
-def _run_columns(row: StatsRow, timezone: ZoneInfo) -> list[object]:
+def _run_columns(row: AnyStatsRow, timezone: ZoneInfo) -> list[object]:
     run = row.run
     if run is None:
         return ["", "", "", "", "", ""]
@@ -42,24 +47,45 @@ def _run_columns(row: StatsRow, timezone: ZoneInfo) -> list[object]:
     ]
 
 
+def _leading_columns(
+    questionnaire: QuestionnaireSection, section: ItemSection, row: AnyStatsRow, timezone: ZoneInfo
+) -> list[object]:
+    """Every column up to `n`: the questionnaire, the report row with its run's response rate, the item."""
+    return [
+        questionnaire.name,
+        "yes" if questionnaire.anonymous else "no",
+        row.kind,
+        row.caption,
+        *_run_columns(row, timezone),
+        section.item.label,
+        section.item.question,
+    ]
+
+
+def _rows(report: EvaluationReport, values: list[int], timezone: ZoneInfo) -> Iterator[list[object]]:
+    no_counts = [""] * len(values)
+    for questionnaire in report.questionnaires:
+        for section in questionnaire.items:
+            for rated in section.rows:
+                yield [
+                    *_leading_columns(questionnaire, section, rated, timezone),
+                    rated.stats.n,
+                    number(rated.stats.mean),
+                    *(rated.stats.counts.get(value, "") for value in values),
+                    "rated",
+                    "",
+                    "",
+                    "",
+                ]
+            for chosen in section.choice_rows:
+                leading = _leading_columns(questionnaire, section, chosen, timezone)
+                for option, count in chosen.stats.counts.items():
+                    share = number(chosen.stats.share(option)) if chosen.stats.n else ""
+                    yield [*leading, chosen.stats.n, "", *no_counts, "choice", option, count, share]
+
+
 def evaluation_csv(report: EvaluationReport, timezone: ZoneInfo) -> str:
     """Rows in report order; a count_<value> column for every scale value any rated item uses."""
-    rated = [(q, s) for q in report.questionnaires for s in q.items if s.item.kind == "rated"]
-    values = sorted({value for _, section in rated for value in section.item.scale_values})
-    rows = [
-        [
-            questionnaire.name,
-            "yes" if questionnaire.anonymous else "no",
-            row.kind,
-            row.caption,
-            *_run_columns(row, timezone),
-            section.item.label,
-            section.item.question,
-            row.stats.n,
-            number(row.stats.mean),
-            *(row.stats.counts.get(value, "") for value in values),
-        ]
-        for questionnaire, section in rated
-        for row in section.rows
-    ]
-    return csv_text([*FIXED_COLUMNS, *(f"count_{value}" for value in values)], rows)
+    values = sorted({value for q in report.questionnaires for section in q.items for value in section.item.scale_values})
+    header = [*FIXED_COLUMNS, *(f"count_{value}" for value in values), *CHOICE_COLUMNS]
+    return csv_text(header, _rows(report, values, timezone))

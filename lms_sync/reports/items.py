@@ -1,17 +1,18 @@
-"""What a stored feedback item is in a report: a rated item with its answer scale, or a free-text question.
+"""What a stored feedback item is in a report: a rated item with its scale, a choice item with its options, or free text.
 
-Reads rated options with the pull's own parser, so a scale value here is exactly the number the pull stored.
+Reads options with the pull's own parser, so a scale value or option label here is exactly what the pull stored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from lms_sync.pull.feedback_reading import FREE_TEXT, RATED, Choices
+from lms_sync.pull.feedback_reading import CHOICE, FREE_TEXT, RATED, Choices
 from lms_sync.records.queries import EvaluationItem
 
-ItemKind = Literal["rated", "text"]
+ItemKind = Literal["rated", "choice", "text"]
+_CHECKBOXES = "c>>>>>"  # presentation prefix of a multichoice item that allows several options (Moodle subtype "c")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,15 @@ class ReportItem:
     question: str
     kind: ItemKind
     scale: tuple[ScalePoint, ...] = ()
+    options: tuple[str, ...] = ()
+    """The options of a choice item, in the questionnaire's order."""
+    multiple: bool = False
+    """A choice item whose participants may pick several options."""
+
+    def with_options_of(self, other: ReportItem) -> ReportItem:
+        """This choice item also offering the options only `other` (the same item in a later run) has."""
+        added = tuple(option for option in other.options if option not in self.options)
+        return replace(self, options=self.options + added, multiple=self.multiple or other.multiple)
 
     @property
     def scale_values(self) -> tuple[int, ...]:
@@ -47,10 +57,13 @@ def _scale(presentation: str) -> tuple[ScalePoint, ...]:
 
 
 def report_item(item: EvaluationItem) -> ReportItem | None:
-    """The item in report terms, or None for items a report does not show (unrated choices, numbers...)."""
+    """The item in report terms, or None for items a report does not show (numbers, choices without options...)."""
     key = item.label or item.question
     if item.typ in FREE_TEXT:
         return ReportItem(key=key, label=item.label, question=item.question, kind="text")
     if item.typ == RATED and (scale := _scale(item.presentation)):
         return ReportItem(key=key, label=item.label, question=item.question, kind="rated", scale=scale)
+    if item.typ == CHOICE and (options := tuple(dict.fromkeys(Choices.parse(item.presentation).labels))):
+        multiple = item.presentation.startswith(_CHECKBOXES)
+        return ReportItem(key=key, label=item.label, question=item.question, kind="choice", options=options, multiple=multiple)
     return None
