@@ -10,21 +10,9 @@ from pathlib import Path
 import pytest
 
 from lms_sync.catalogue import Catalogue, CatalogueProblem, Participant, Sector, load_catalogue
+from tests.test_catalogue_loader import run_table
 
-RUN_TOML = """\
-[[run]]
-id = "kvz-1"
-template = "kommune-zivilgesellschaft"
-participants = "people.csv"
-[[run.session]]
-start = "2027-03-04 09:30"
-end = "2027-03-04 16:30"
-place = "Rathaus Neukölln, Raum 2.14"
-[[run.trainer]]
-email = "trainer@example.org"
-firstname = "Tina"
-lastname = "Trainer"
-"""
+RUN_TOML = run_table("kvz-1")
 
 
 def load_with_csv(tmp_path: Path, content: bytes | str) -> tuple[Catalogue, Path]:
