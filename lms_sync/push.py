@@ -91,7 +91,11 @@ class _Applier:
         Returns (items, result) per successful request.
         """
         done: list[tuple[list[tuple[Owner, dict[str, Any]]], Any]] = []
-        pending = [chunk for chunk in self.client.chunks(list_key, items)]
+        pending: list[list[tuple[Owner, dict[str, Any]]]] = []
+        start = 0
+        for chunk in self.client.chunks(list_key, [payload for _, payload in items]):  # sized by what is sent
+            pending.append(list(items[start:start + len(chunk)]))
+            start += len(chunk)
         while pending:
             chunk = pending.pop(0)
             try:
