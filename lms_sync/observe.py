@@ -24,7 +24,6 @@ from lms_sync.observed import (
 )
 
 log = logging.getLogger("lms_sync.observe")
-EMAILS_PER_LOOKUP = 200
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 
 
@@ -83,7 +82,7 @@ def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, prune: bo
     run_idnumbers = [course.idnumber for course in courses]
     blueprint_idnumbers = sorted({course.blueprint_idnumber for course in courses})
     emails = sorted({person.email for course in courses for person in (*course.trainers, *course.participants)})
-    email_chunks = [emails[i:i + EMAILS_PER_LOOKUP] for i in range(0, len(emails), EMAILS_PER_LOOKUP)]
+    email_chunks = list(client.chunks("values", emails, field="email"))
 
     lookups: list[tuple[str, dict[str, Any]]] = [("core_course_get_categories", {"addsubcategories": 0})]
     lookups += [("core_course_get_courses_by_field", {"field": "idnumber", "value": v})

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from lms_sync.catalogue import load_catalogue
 from lms_sync.cli import main
 from lms_sync.competencies.framework import load_framework
+from lms_sync.moodle.encoding import count_fields
 from tests.competency_helpers import site_with_framework_scale
 from tests.fake_moodle import FakeMoodle
 
@@ -281,3 +282,15 @@ def test_an_account_whose_email_moodle_stores_in_other_case_is_found_not_twinned
     assert account.id in enrolled
     fake.reset_counters()
     assert run_cli(config, "push", "kvz-2027-01").exit_code == 0 and fake.write_calls() == 0
+
+
+def test_every_request_stays_under_the_form_field_limit(world, tmp_path):
+    fake, config = world
+    config.write_text(config.read_text().replace("retries = 0", "retries = 0\nmax_form_fields = 50\nbatch_reads = false"),
+                      encoding="utf-8")
+    result = run_cli(config, "push")
+    assert result.exit_code == 0, result.output
+    sizes = [(name, count_fields(params) + 3) for name, params in fake.requests]
+    assert max(size for _, size in sizes) <= 50, max(sizes, key=lambda pair: pair[1])
+    assert fake.calls["enrol_manual_enrol_users"] > 1  # 38 enrolments no longer fit into one request
+    assert len(state(fake)["lms-sync-kvz-2027-01"]["enrolled"]) == 13
