@@ -1,5 +1,6 @@
-"""`lms-sync report portfolio EMAIL`: the HTML chart points and the CSV rows are exactly the stored ratings, offers
-are suggested only for competencies not yet reached, German labels; unknown people are a clear input error.
+"""`lms-sync report portfolio EMAIL`: the HTML chart points and the CSV rows are exactly the stored ratings (a
+learning plan's rating once, marked as the plan's), offers are suggested only for competencies not yet reached, German
+labels; unknown people are a clear input error.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ WORKSHOPS = [
     (32, "kvz-2026-09", datetime(2026, 9, 18, 15, 0, tzinfo=UTC),
      {11: (3, True, "Landkarte mit Rollen & Motiven"), 12: (3, True, ""), 13: (1, False, "")}),
 ]
+# Anna's learning plan rates Akteure after both workshops; both courses link it, so both pulls store the plan rating.
+PLAN_ID, PLAN_NAME, PLAN_RATED_AT = 77, "Beratung 2026", datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+PLAN_RATING = CompetencyRating(user_id=5, competency_id=11, plan_id=PLAN_ID, plan_name=PLAN_NAME, rating=4,
+                               proficient=True, rated_at=PLAN_RATED_AT)
 
 
 class _Collector(HTMLParser):
@@ -43,6 +48,9 @@ class _Collector(HTMLParser):
         self.section: str | None = None
         self.ratings: dict[str, list[int]] = {}
         self.offers: dict[str, list[str]] = {}
+        self.plan_rows: list[str] = []
+        self._in_plan_row = False
+        self._cell = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -52,11 +60,22 @@ class _Collector(HTMLParser):
             self.ratings.setdefault(self.section, []).append(int(attributes["data-rating"] or 0))
         if tag == "li" and attributes.get("data-offer") and self.section:
             self.offers.setdefault(self.section, []).append(attributes["data-offer"] or "")
+        if tag == "tr":
+            self._in_plan_row, self._cell = attributes.get("class") == "plan-rating", 0
+        if tag == "td":
+            self._cell += 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_plan_row and self._cell == 2 and data.strip():  # the "Quelle" column
+            self.plan_rows.append(data.strip())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr":
+            self._in_plan_row = False
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Path:
-    records_url = f"sqlite:///{tmp_path / 'records.db'}"
+def config(tmp_path: Path, records_url: str) -> Path:
     with RecordsStore.open(records_url) as store:
         store.upsert_people([Participant(email=ANNA, firstname="Anna", lastname="Schmidt", consultation_opt_in=True)])
         for course_id, run, rated_at, ratings in WORKSHOPS:
@@ -64,10 +83,10 @@ def config(tmp_path: Path) -> Path:
                 site_url=SITE, course_id=course_id, idnumber=f"bip-{run}", shortname=run.upper(), fullname=run,
                 run_id=run, users=(EnrolledUser(user_id=5, email=ANNA, roles=("student",)),),
                 competencies=COMPETENCIES,
-                competency_ratings=tuple(
+                competency_ratings=(*(
                     CompetencyRating(user_id=5, competency_id=cid, rating=level, proficient=proficient,
                                      evidence_note=note, rated_at=rated_at)
-                    for cid, (level, proficient, note) in ratings.items()),
+                    for cid, (level, proficient, note) in ratings.items()), PLAN_RATING),
             ))
     path = tmp_path / "lms-sync.toml"
     path.write_text(f'[records]\nurl = "{records_url}"\n\n[catalogue]\ntemplates_dir = "{REPO / "course_templates"}"\n',
@@ -82,17 +101,22 @@ def test_portfolio_files_hold_exactly_the_stored_ratings(config: Path, tmp_path:
 
     with (out / f"portfolio-{ANNA}.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    expected = sorted((idnumber, rated_at.date().isoformat(), level, "ja" if proficient else "nein", note)
-                      for _, _, rated_at, ratings in WORKSHOPS
-                      for cid, (level, proficient, note) in ratings.items()
-                      for idnumber in [next(c.idnumber for c in COMPETENCIES if c.competency_id == cid)])
-    assert sorted((r["Kompetenz-ID"], r["Datum"], int(r["Stufe"]), r["Erreicht"], r["Notiz"]) for r in rows) == expected
+    expected = sorted([*((idnumber, rated_at.date().isoformat(), level, "ja" if proficient else "nein", note, "")
+                         for _, _, rated_at, ratings in WORKSHOPS
+                         for cid, (level, proficient, note) in ratings.items()
+                         for idnumber in [next(c.idnumber for c in COMPETENCIES if c.competency_id == cid)]),
+                       ("bip-k-akteure", PLAN_RATED_AT.date().isoformat(), 4, "ja", "", PLAN_NAME)])
+    assert sorted((r["Kompetenz-ID"], r["Datum"], int(r["Stufe"]), r["Erreicht"], r["Notiz"], r["Lernplan"])
+                  for r in rows) == expected
     assert {r["Stufe (Bezeichnung)"] for r in rows if r["Stufe"] == "3"} == {"weitgehend"}
+    assert {r["Quelle"] for r in rows} == {"Workshop kvz-2026-01", "Workshop kvz-2026-09", f"Lernplan: {PLAN_NAME}"}
+    assert list(rows[0])[-1] == "Lernplan"
 
     page = (out / f"portfolio-{ANNA}.html").read_text(encoding="utf-8")
     collector = _Collector()
     collector.feed(page)
-    assert collector.ratings == {"bip-k-akteure": [2, 3], "bip-k-vertrauen": [3, 3], "bip-k-konflikte": [1]}
+    assert collector.ratings == {"bip-k-akteure": [2, 3, 4], "bip-k-vertrauen": [3, 3], "bip-k-konflikte": [1]}
+    assert collector.plan_rows == [f"Lernplan: {PLAN_NAME}"]
     # Only the competency not yet reached gets suggestions, the institute's own offer first.
     assert list(collector.offers) == ["bip-k-konflikte"]
     assert collector.offers["bip-k-konflikte"][0] == "bip-vertiefung-konflikte"

@@ -1,6 +1,6 @@
 """Pulling competency ratings from the fake Moodle: only participants who opted in are asked about (no call, no row
-for anybody else); course ratings carry evidence notes, plan ratings come along; stored ratings follow the GDPR
-commands (export_person shows them, forget_person erases them).
+for anybody else); course ratings carry evidence notes, plan ratings come along and are stored next to them; stored
+ratings follow the GDPR commands (export_person shows them, forget_person erases them).
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from lms_sync.competencies.pull import pull_ratings
 from lms_sync.competencies.push import push_competencies
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND
+from lms_sync.records.course_writer import SnapshotCounts
 from lms_sync.records.people import Participant
 from lms_sync.records.snapshot import CourseSnapshot, EnrolledUser
 from lms_sync.records.store import RecordsStore
 from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
 from tests.fake_moodle import FakeMoodle
-from tests.fake_moodle.handlers.competency_ratings import PLAN_COMPLETE, add_plan
+from tests.fake_moodle.handlers.competency_ratings import PLAN_COMPLETE, add_plan, plans
 
 ANNA, BEN = "anna.schmidt@example.org", "ben.krause@example.org"
 USER_SCOPED = {"tool_lp_data_for_user_competency_summary_in_course", "core_competency_list_user_plans"}
@@ -86,16 +87,16 @@ def test_nobody_opted_in_means_no_call_at_all(rated: RatedCourse, moodle_client:
     assert (pulled.competencies, pulled.ratings, pulled.plan_ratings) == ((), (), ())
 
 
-def _store_pull(store: RecordsStore, rated: RatedCourse, moodle_client: MoodleClient) -> None:
+def _store_pull(store: RecordsStore, rated: RatedCourse, moodle_client: MoodleClient) -> SnapshotCounts:
     store.upsert_people([Participant(email=ANNA, firstname="Anna", lastname="Schmidt", consultation_opt_in=True),
                          Participant(email=BEN, firstname="Ben", lastname="Krause")])
     pulled = pull_ratings(moodle_client, rated.course, [rated.anna])
-    store.replace_course_snapshot(CourseSnapshot(
+    return store.replace_course_snapshot(CourseSnapshot(
         site_url=rated.fake.url, course_id=rated.course, idnumber="bip-kvz-2026-01", shortname="KVZ-2026-01",
         fullname="Kommune und Zivilgesellschaft", run_id="kvz-2026-01",
         users=(EnrolledUser(user_id=rated.anna, email=ANNA, roles=("student",)),
                EnrolledUser(user_id=rated.ben, email=BEN, roles=("student",))),
-        competencies=pulled.competencies, competency_ratings=pulled.ratings,
+        competencies=pulled.competencies, competency_ratings=(*pulled.ratings, *pulled.plan_ratings),
     ))
 
 
@@ -103,17 +104,43 @@ def test_stored_ratings_are_the_opted_in_persons_only(
         rated: RatedCourse, moodle_client: MoodleClient, records_store: RecordsStore) -> None:
     _store_pull(records_store, rated, moodle_client)
     rows = records_store.person_ratings(ANNA)
-    assert sorted((row.competency_idnumber, row.rating, row.proficient) for row in rows) == [
-        ("bip-k-akteure", 3, True), ("bip-k-vertrauen", 2, False)]
+    assert sorted((row.competency_idnumber, row.rating, row.proficient, row.plan_name) for row in rows) == [
+        ("bip-k-akteure", 3, True, ""), ("bip-k-konflikte", 4, True, "Mein Lernplan"), ("bip-k-vertrauen", 2, False, "")]
     assert records_store.person_ratings(BEN) == []
+
+
+def test_a_course_rating_and_a_plan_rating_of_one_competency_are_both_stored_and_a_re_pull_changes_nothing(
+        rated: RatedCourse, moodle_client: MoodleClient, records_store: RecordsStore) -> None:
+    add_plan(rated.fake, rated.anna, "Beratung 2026", {rated.competency["bip-k-akteure"]: (2, False)})
+    _store_pull(records_store, rated, moodle_client)
+
+    akteure = [row for row in records_store.person_ratings(ANNA) if row.competency_idnumber == "bip-k-akteure"]
+    assert sorted((row.plan_name, row.rating, row.proficient) for row in akteure) == [
+        ("", 3, True), ("Beratung 2026", 2, False)]
+    assert {row.plan_moodle_id is None for row in akteure} == {True, False}
+    again = _store_pull(records_store, rated, moodle_client)
+    assert again.changed == 0
+    assert again.tables["competency_ratings"].unchanged == 4
+
+
+def test_a_plan_rating_dropped_in_moodle_is_dropped_from_the_records(
+        rated: RatedCourse, moodle_client: MoodleClient, records_store: RecordsStore) -> None:
+    _store_pull(records_store, rated, moodle_client)
+    plans(rated.fake.site).clear()
+
+    counts = _store_pull(records_store, rated, moodle_client)
+
+    assert counts.tables["competency_ratings"].deleted == 1
+    assert {row.plan_moodle_id for row in records_store.person_ratings(ANNA)} == {None}
 
 
 def test_ratings_appear_in_the_export_and_vanish_when_the_person_is_forgotten(
         rated: RatedCourse, moodle_client: MoodleClient, records_store: RecordsStore) -> None:
     _store_pull(records_store, rated, moodle_client)
     exported = records_store.export_person(ANNA)["competency_ratings"]
-    assert {(entry["competency_idnumber"], entry["rating"], entry["evidence_note"]) for entry in exported} == {
-        ("bip-k-akteure", 3, "Akteurslandkarte vollständig"), ("bip-k-vertrauen", 2, "")}
+    assert {(entry["competency_idnumber"], entry["rating"], entry["evidence_note"], entry["plan_name"])
+            for entry in exported} == {("bip-k-akteure", 3, "Akteurslandkarte vollständig", ""),
+                                       ("bip-k-vertrauen", 2, "", ""), ("bip-k-konflikte", 4, "", "Mein Lernplan")}
     erased = records_store.forget_person(ANNA)
-    assert erased["competency_ratings"] == 2
+    assert erased["competency_ratings"] == 3
     assert records_store.person_ratings(ANNA) == []

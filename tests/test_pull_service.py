@@ -28,6 +28,7 @@ from lms_sync.records.schema import (
 from lms_sync.records.store import RecordsStore
 from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
+from tests.fake_moodle.handlers.competency_ratings import add_plan
 from tests.fake_moodle.operations import add_feedback_item
 from tests.pull_site import Workshop, add_workshop
 
@@ -255,16 +256,20 @@ def test_competency_ratings_come_along_for_opted_in_participants_only(
     consenting, other = (fake.site.users[user_id] for user_id in workshop.students[:2])
     for user in (consenting, other):
         fake.rate_competency(user.id, workshop.course_id, ids["bip-k-akteure"], 3, True, note="Landkarte fertig")
+        add_plan(fake, user.id, "Beratung 2026", {ids["bip-k-akteure"]: (2, False)})
     records_store.upsert_people([Participant(email=consenting.email, firstname="A", lastname="B",
                                              consultation_opt_in=True)])
     fake.reset_counters()
 
     report = _pull(fake, records_store, workshop)
 
-    assert report.courses[0].competency_ratings == 1
+    assert report.courses[0].competency_ratings == 2
     asked = {params.get("userid") for name, params in calls_made(fake) if name in RATING_READS}
     assert asked == {consenting.id}
-    assert records_store.person_ratings(consenting.email)[0].evidence_note == "Landkarte fertig"
+    # The course rating and the plan rating of the same competency are both kept.
+    stored = records_store.person_ratings(consenting.email)
+    assert sorted((row.plan_name, row.rating, row.evidence_note) for row in stored) == [
+        ("", 3, "Landkarte fertig"), ("Beratung 2026", 2, "")]
     assert records_store.person_ratings(other.email) == []
     assert _pull(fake, records_store, workshop).changes.changed == 0
 

@@ -83,6 +83,23 @@ def test_forget_removes_every_trace_of_the_person_and_keeps_anonymous_aggregates
         records_store.export_person(ANNA)
 
 
+def test_plan_ratings_are_exported_with_the_plan_and_forgotten_with_the_person(records_store: RecordsStore) -> None:
+    records_store.upsert_people(participants())
+    snapshot = course_snapshot()
+    anna = snapshot.competency_ratings[0]
+    # Plan names are written by the person or the adviser and may well name the person.
+    in_plan = anna.model_copy(update={"plan_id": 77, "plan_name": "Lernplan Anna S.", "rating": 4, "evidence_note": ""})
+    records_store.replace_course_snapshot(
+        snapshot.model_copy(update={"competency_ratings": (*snapshot.competency_ratings, in_plan)}))
+
+    exported = records_store.export_person(ANNA)["competency_ratings"]
+    assert sorted((e["plan_moodle_id"] or 0, e["plan_name"], e["rating"], e["course_idnumber"]) for e in exported) == [
+        (0, "", 3, "bip-kvz-2026-01"), (77, "Lernplan Anna S.", 4, "bip-kvz-2026-01")]
+
+    assert records_store.forget_person(ANNA)["competency_ratings"] == 2
+    assert _text_columns_containing(records_store, "Lernplan Anna") == []
+
+
 def test_a_re_pull_after_forget_does_not_bring_the_person_back(records_store: RecordsStore) -> None:
     records_store.replace_course_snapshot(course_snapshot())
     records_store.forget_person(ANNA)

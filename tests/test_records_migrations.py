@@ -1,21 +1,35 @@
-"""The records schema comes from Alembic migrations only, matches schema.py exactly, and re-opening is harmless."""
+"""The records schema comes from Alembic migrations only, matches schema.py exactly, re-opening is harmless, and an
+older database is upgraded with its data kept."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
 
 from lms_sync.records.errors import RecordsUnavailable
-from lms_sync.records.migrate import current_revision, head_revision
-from lms_sync.records.schema import metadata
+from lms_sync.records.migrate import alembic_config, current_revision, head_revision
+from lms_sync.records.people import Participant
+from lms_sync.records.schema import (
+    competencies,
+    competency_frameworks,
+    competency_ratings,
+    courses,
+    metadata,
+    people,
+    sites,
+)
+from lms_sync.records.snapshot import CompetencyRating
 from lms_sync.records.store import RecordsStore
-from tests.records_samples import course_snapshot
+from tests.records_samples import ANNA, course_snapshot
 
 
 def test_open_migrates_an_empty_database_to_the_alembic_head(records_store: RecordsStore) -> None:
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
     assert current_revision(records_store.engine) == head_revision()
     tables = set(inspect(records_store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} == tables
@@ -31,7 +45,7 @@ def test_reopening_keeps_data_and_revision(records_url: str) -> None:
     with RecordsStore.open(records_url) as store:
         store.replace_course_snapshot(course_snapshot())
     with RecordsStore.open(records_url) as store:
-        assert current_revision(store.engine) == "0001"
+        assert current_revision(store.engine) == head_revision()
         assert store.replace_course_snapshot(course_snapshot()).changed == 0
 
 
@@ -40,3 +54,58 @@ def test_unreachable_database_is_one_clear_error_without_the_password() -> None:
         RecordsStore.open("postgresql+psycopg://someone:s3cret-pw@127.0.0.1:9/records?connect_timeout=2")
     assert "records database" in str(caught.value)
     assert "s3cret-pw" not in str(caught.value)
+
+
+def _database_at_0001_with_a_course_rating(url: str) -> None:
+    """A records database as lms-sync with only revision 0001 left it: Anna's course rating of one competency."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0001")
+            site = connection.execute(sites.insert().values(url="https://moodle.example.org")).inserted_primary_key[0]
+            course = connection.execute(courses.insert().values(
+                site_id=site, moodle_id=42, shortname="KVZ-2026-01", fullname="Kommune und Zivilgesellschaft",
+                run_id="kvz-2026-01")).inserted_primary_key[0]
+            person = connection.execute(people.insert().values(
+                email=ANNA, consultation_opt_in=True, created_at=datetime(2026, 3, 1, tzinfo=UTC))).inserted_primary_key[0]
+            framework = connection.execute(competency_frameworks.insert().values(
+                site_id=site, moodle_id=4, idnumber="bip-kompetenzen", shortname="BIP Kompetenzen")).inserted_primary_key[0]
+            competency = connection.execute(competencies.insert().values(
+                framework_id=framework, moodle_id=21, idnumber="bip-k-vertrauen",
+                shortname="Vertrauen aufbauen und sichern")).inserted_primary_key[0]
+            # Only the columns 0001 has: plan_name does not exist yet.
+            connection.execute(competency_ratings.insert().values(
+                person_id=person, course_id=course, competency_id=competency, rating=3, proficient=True,
+                grade_label="sicher", evidence_note="Moderation der Konfliktübung"))
+    finally:
+        engine.dispose()
+
+
+def test_a_0001_database_is_upgraded_and_keeps_its_ratings(records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(records_url)
+
+    with RecordsStore.open(records_url) as store:
+        assert current_revision(store.engine) == head_revision()
+        (rating,) = store.person_ratings(ANNA)
+        assert (rating.competency_idnumber, rating.rating, rating.evidence_note) == (
+            "bip-k-vertrauen", 3, "Moderation der Konfliktübung")
+        assert (rating.plan_moodle_id, rating.plan_name) == (None, "")
+        assert rating.course is not None and rating.course.run_id == "kvz-2026-01"
+        with store.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        assert differences == []
+
+
+def test_an_upgraded_database_takes_a_plan_rating_next_to_the_course_rating(records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(records_url)
+    snapshot = course_snapshot()
+    anna = snapshot.competency_ratings[0]
+    in_plan = CompetencyRating(user_id=anna.user_id, competency_id=anna.competency_id, plan_id=77,
+                               plan_name="Mein Lernplan", rating=4, proficient=True)
+    snapshot = snapshot.model_copy(update={"course_id": 42, "competency_ratings": (anna, in_plan)})
+
+    with RecordsStore.open(records_url) as store:
+        store.upsert_people([Participant(email=ANNA, consultation_opt_in=True)])
+        store.replace_course_snapshot(snapshot)
+        rows = store.person_ratings(ANNA)
+    assert sorted((row.plan_name, row.rating) for row in rows) == [("", 3), ("Mein Lernplan", 4)]

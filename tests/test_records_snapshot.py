@@ -20,7 +20,13 @@ from lms_sync.records.schema import (
     metadata,
     people,
 )
-from lms_sync.records.snapshot import ActivityCompletion, CompletionRecord, FeedbackAnswer, FeedbackAttempt
+from lms_sync.records.snapshot import (
+    ActivityCompletion,
+    CompetencyRating,
+    CompletionRecord,
+    FeedbackAnswer,
+    FeedbackAttempt,
+)
 from lms_sync.records.store import RecordsStore
 from tests.records_samples import ANNA, LUKAS, course_snapshot, participants
 
@@ -123,6 +129,18 @@ def test_the_database_itself_refuses_to_link_an_anonymous_response(records_store
 def test_an_anonymous_attempt_cannot_carry_a_user_id() -> None:
     with pytest.raises(ValidationError, match="anonymous attempt 9 carries a user id"):
         FeedbackAttempt(attempt_id=9, anonymous=True, user_id=5)
+
+
+def test_a_rating_may_appear_once_in_the_course_and_once_per_plan_but_never_twice_in_one_place() -> None:
+    snapshot = course_snapshot()
+    anna = snapshot.competency_ratings[0]
+    in_plan = anna.model_copy(update={"plan_id": 77, "plan_name": "Mein Lernplan", "rating": 4})
+    assert len(snapshot.model_validate({**snapshot.model_dump(), "competency_ratings": (anna, in_plan)})
+               .competency_ratings) == 2
+    with pytest.raises(ValidationError, match=r"competency ratings \(user, competency, plan\) appear more than once"):
+        snapshot.model_validate({**snapshot.model_dump(), "competency_ratings": (anna, in_plan, in_plan)})
+    with pytest.raises(ValidationError, match="names plan 'Mein Lernplan' but has no plan id"):
+        CompetencyRating(user_id=5, competency_id=21, plan_name="Mein Lernplan")
 
 
 def test_failed_write_leaves_the_previous_snapshot_of_that_course_intact(records_store: RecordsStore) -> None:

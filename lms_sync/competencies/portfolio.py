@@ -24,6 +24,8 @@ class PortfolioPoint:
     proficient: bool
     source: str
     evidence_note: str
+    plan: str
+    """the learning plan's name for a plan rating, empty for a rating in a workshop"""
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,10 @@ class Portfolio:
 
 
 def source_caption(row: RatingRow) -> str:
-    """Where a rating was given, in the institute's words."""
-    if row.course is None:
-        return f"Lernplan {row.plan_moodle_id}"
-    where = f"Workshop {row.course.run_id or row.course.idnumber or row.course.shortname}"
-    return where if row.plan_moodle_id is None else f"{where}, Lernplan {row.plan_moodle_id}"
+    """Where a rating was given, in the institute's words: the workshop, or the learning plan by its name."""
+    if row.plan_moodle_id is not None or row.course is None:
+        return f"Lernplan: {row.plan_name or row.plan_moodle_id}"
+    return f"Workshop {row.course.run_id or row.course.idnumber or row.course.shortname}"
 
 
 def _point(row: RatingRow, framework: CompetencyFramework | None) -> PortfolioPoint:
@@ -78,7 +79,21 @@ def _point(row: RatingRow, framework: CompetencyFramework | None) -> PortfolioPo
     if proficient is None:
         proficient = framework.scale.is_proficient(rating) if framework else False
     label = row.grade_label or (framework.scale.label(rating) if framework else "") or str(rating)
-    return PortfolioPoint(row.rated_at, rating, label, proficient, source_caption(row), row.evidence_note)
+    plan = "" if row.plan_moodle_id is None else row.plan_name or str(row.plan_moodle_id)
+    return PortfolioPoint(row.rated_at, rating, label, proficient, source_caption(row), row.evidence_note, plan)
+
+
+def _each_plan_rating_once(rows: Sequence[RatingRow]) -> list[RatingRow]:
+    """A plan rating is stored with every course that pulled it (courses sharing a competency): count it once."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for row in rows:
+        key = (row.framework_idnumber, row.competency_idnumber, row.plan_moodle_id, row.rated_at, row.rating)
+        if row.plan_moodle_id is not None and key in seen:
+            continue
+        seen.add(key)
+        kept.append(row)
+    return kept
 
 
 def build_portfolio(
@@ -90,7 +105,7 @@ def build_portfolio(
     generated_at: datetime,
 ) -> Portfolio:
     """Group the person's ratings by competency (framework file order, then by idnumber) and attach suggestions."""
-    rated = [row for row in rows if row.rating is not None]
+    rated = [row for row in _each_plan_rating_once(rows) if row.rating is not None]
     grouped: dict[tuple[str, str], list[RatingRow]] = {}
     for row in rated:
         grouped.setdefault((row.framework_idnumber, row.competency_idnumber), []).append(row)

@@ -24,7 +24,7 @@ from lms_sync.reports.queries import person_names
 from lms_sync.reports.rendering import german_date
 
 CSV_HEADER = ("Kompetenzrahmen", "Kompetenz-ID", "Kompetenz", "Datum", "Quelle", "Stufe", "Stufe (Bezeichnung)",
-              "Erreicht", "Notiz")
+              "Erreicht", "Notiz", "Lernplan")
 
 
 @cache
@@ -48,10 +48,10 @@ def portfolio_html(portfolio: Portfolio, timezone: ZoneInfo) -> str:
 
 
 def portfolio_csv(portfolio: Portfolio, timezone: ZoneInfo) -> str:
-    """One row per rating, oldest first within each competency."""
+    """One row per rating, oldest first within each competency; "Lernplan" names the plan of a plan rating."""
     rows = [
         (history.framework_idnumber, history.idnumber, history.shortname, iso_date(point.rated_at, timezone),
-         point.source, point.rating, point.label, "ja" if point.proficient else "nein", point.evidence_note)
+         point.source, point.rating, point.label, "ja" if point.proficient else "nein", point.evidence_note, point.plan)
         for history in portfolio.competencies
         for point in history.points
     ]

@@ -27,20 +27,14 @@ LIST_PLAN_COMPETENCIES = "core_competency_list_plan_competencies"
 _SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleTransientError)
 
 
-class PlanCompetencyRating(CompetencyRating):
-    """A rating of one of the course's competencies in the user's learning plan (not tied to the course)."""
-
-    plan_id: int
-    plan_name: str = ""
-
-
 @dataclass(frozen=True)
 class CompetencyPull:
     """The course's competencies and the opted-in participants' ratings, in the records' snapshot types."""
 
     competencies: tuple[Competency, ...] = ()
     ratings: tuple[CompetencyRating, ...] = ()
-    plan_ratings: tuple[PlanCompetencyRating, ...] = ()
+    plan_ratings: tuple[CompetencyRating, ...] = ()
+    """Ratings in the users' learning plans: `plan_id` and `plan_name` are set."""
 
 
 def _answers(client: MoodleClient, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Any]:
@@ -106,12 +100,12 @@ def _course_ratings(client: MoodleClient, course_id: int, users: Sequence[int],
     return [rating for rating in ratings if rating is not None]
 
 
-def _plan_rating(user_id: int, plan: Mapping[str, Any], entry: Mapping[str, Any]) -> PlanCompetencyRating | None:
+def _plan_rating(user_id: int, plan: Mapping[str, Any], entry: Mapping[str, Any]) -> CompetencyRating | None:
     # A completed plan keeps its frozen rating in usercompetencyplan; an active one shows the live usercompetency.
     rated = entry.get("usercompetencyplan") or entry.get("usercompetency") or {}
     if rated.get("grade") is None:
         return None
-    return PlanCompetencyRating(
+    return CompetencyRating(
         user_id=user_id, competency_id=int(entry["competency"]["id"]), rating=int(rated["grade"]),
         proficient=None if rated.get("proficiency") is None else bool(rated["proficiency"]),
         grade_label=str(rated.get("gradename") or ""), rated_at=rated.get("timemodified"),
@@ -119,7 +113,7 @@ def _plan_rating(user_id: int, plan: Mapping[str, Any], entry: Mapping[str, Any]
     )
 
 
-def _plan_ratings(client: MoodleClient, users: Sequence[int], competency_ids: Collection[int]) -> list[PlanCompetencyRating]:
+def _plan_ratings(client: MoodleClient, users: Sequence[int], competency_ids: Collection[int]) -> list[CompetencyRating]:
     plans_per_user = _answers(client, [(LIST_USER_PLANS, {"userid": user}) for user in users])
     plans = [(user, plan) for user, found in zip(users, plans_per_user, strict=True) for plan in found or []]
     entries = _answers(client, [(LIST_PLAN_COMPETENCIES, {"id": int(plan["id"])}) for _, plan in plans])

@@ -152,7 +152,7 @@ class CourseReader:
                 completions=self._completions(more, skip),
                 feedback=tuple(instruments),
                 competencies=ratings.competencies,
-                competency_ratings=ratings.ratings,
+                competency_ratings=(*ratings.ratings, *ratings.plan_ratings),
             )
         except ValidationError as error:
             raise CourseReadError(f"Moodle's data for this course does not fit together: {reason(error)}") from None

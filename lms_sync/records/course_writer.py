@@ -234,8 +234,9 @@ def _write_competency_ratings(
         if person_id not in opted_in:
             counts.ratings_skipped_without_opt_in += 1
             continue
-        ratings[(person_id, course_id, None, competency_ids[rating.competency_id])] = rating.model_dump(
-            include={"rating", "proficient", "grade_label", "evidence_note", "rated_at"}
+        # Keyed by plan too: the course rating (plan None) and a plan rating of the same competency are two rows.
+        ratings[(person_id, course_id, rating.plan_id, competency_ids[rating.competency_id])] = rating.model_dump(
+            include={"plan_name", "rating", "proficient", "grade_label", "evidence_note", "rated_at"}
         )
     key = ("person_id", "course_id", "plan_moodle_id", "competency_id")
     result = sync_rows(connection, competency_ratings, competency_ratings.c.course_id == course_id, key, ratings)

@@ -110,6 +110,7 @@ def _competency_ratings(connection: Connection, person_id: int) -> list[dict[str
             competencies.c.shortname.label("competency"),
             courses.c.idnumber.label("course_idnumber"),
             competency_ratings.c.plan_moodle_id,
+            competency_ratings.c.plan_name,
             competency_ratings.c.rating,
             competency_ratings.c.proficient,
             competency_ratings.c.grade_label,

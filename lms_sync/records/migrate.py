@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine
 SCRIPT_LOCATION = "lms_sync.records:migrations"
 
 
-def _alembic_config(connection: Connection) -> Config:
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration for running lms-sync's migrations on `connection` (e.g. `command.upgrade(cfg, rev)`)."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     config.attributes["connection"] = connection
@@ -26,7 +27,7 @@ def _alembic_config(connection: Connection) -> Config:
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every migration not yet applied; a database already at head is left untouched."""
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
+        command.upgrade(alembic_config(connection), "head")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -51,7 +52,7 @@ def main() -> None:
     engine = create_engine(args.url)
     upgrade_to_head(engine)
     with engine.begin() as connection:
-        command.revision(_alembic_config(connection), message=args.message, autogenerate=True)
+        command.revision(alembic_config(connection), message=args.message, autogenerate=True)
 
 
 if __name__ == "__main__":

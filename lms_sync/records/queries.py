@@ -118,6 +118,7 @@ class RatingRow:
     parent_moodle_id: int | None
     course: CourseRef | None
     plan_moodle_id: int | None
+    plan_name: str
     rating: int | None
     proficient: bool | None
     grade_label: str
@@ -329,6 +330,7 @@ def person_ratings(connection: Connection, email: str) -> list[RatingRow]:
             parent_moodle_id=row["parent_moodle_id"],
             course=None if row["course_row_id"] is None else _course_ref(row),
             plan_moodle_id=row["plan_moodle_id"],
+            plan_name=row["plan_name"],
             rating=row["rating"],
             proficient=row["proficient"],
             grade_label=row["grade_label"],

@@ -251,7 +251,10 @@ competency_ratings = Table(
     Column("id", Integer, primary_key=True),
     Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
     Column("course_id", Integer, _cascade_fk("courses.id")),
+    # A plan rating is stored with the course it was pulled through, so the course's pull keeps it current and the
+    # retention purge of the course removes it.
     Column("plan_moodle_id", Integer),
+    Column("plan_name", String(255), nullable=False, server_default=""),
     Column("competency_id", Integer, _cascade_fk("competencies.id"), nullable=False),
     Column("rating", Integer),
     Column("proficient", Boolean),

@@ -165,15 +165,24 @@ class Competency(_Frozen):
 
 
 class CompetencyRating(_Frozen):
-    """A user's rating of one competency in this course (core_competency user_competency_course)."""
+    """A user's rating of one competency in this course (user_competency_course) or, with a plan id, in one of the
+    user's learning plans as seen from this course (user_competency_plan, or the live rating of an active plan)."""
 
     user_id: int
     competency_id: int
+    plan_id: int | None = Field(default=None, description="the learning plan's Moodle id; None for the course rating")
+    plan_name: str = ""
     rating: int | None = None
     proficient: bool | None = None
     grade_label: str = ""
     evidence_note: str = ""
     rated_at: MoodleTime = None
+
+    @model_validator(mode="after")
+    def _plan_name_needs_plan(self) -> CompetencyRating:
+        if self.plan_name and self.plan_id is None:
+            raise ValueError(f"rating of competency {self.competency_id} names plan {self.plan_name!r} but has no plan id")
+        return self
 
 
 class CourseSnapshot(_Frozen):
@@ -208,7 +217,8 @@ class CourseSnapshot(_Frozen):
         _reject_duplicates("feedback ids", (f.feedback_id for f in self.feedback))
         _reject_duplicates("competency ids", (c.competency_id for c in self.competencies))
         _reject_duplicates(
-            "competency ratings (user, competency)", ((r.user_id, r.competency_id) for r in self.competency_ratings)
+            "competency ratings (user, competency, plan)",
+            ((r.user_id, r.competency_id, r.plan_id) for r in self.competency_ratings),
         )
         enrolled = {user.user_id for user in self.users}
         referenced = {c.user_id for c in self.completions} | {r.user_id for r in self.competency_ratings}
