@@ -76,9 +76,9 @@ def _add_groups(course: ObservedCourse, groups: Sequence[dict[str, Any]]) -> Non
         course.groups[str(group.get("idnumber") or text(group.get("name")))] = int(group["id"])
 
 
-def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, prune: bool = False) -> ObservedSite:
+def observe(client: MoodleClient, courses: Sequence[DesiredCourse]) -> ObservedSite:
     """Everything `plan.diff` needs to know about `courses` on the site."""
-    site = ObservedSite(ws_userid=int(client.site_info()["userid"]) if prune else None)
+    site = ObservedSite(ws_userid=int(client.site_info()["userid"]))
     run_idnumbers = [course.idnumber for course in courses]
     blueprint_idnumbers = sorted({course.blueprint_idnumber for course in courses})
     emails = sorted({person.email for course in courses for person in (*course.trainers, *course.participants)})

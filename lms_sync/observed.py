@@ -86,7 +86,7 @@ class ObservedSite:
     """blueprint courses by idnumber (absent = not found)"""
     users_by_email: dict[str, list[ObservedUser]] = field(default_factory=dict)
     ws_userid: int | None = None
-    """the token's user (read only for --prune, to recognise what lms-sync made)"""
+    """the token's user: what it created (events) is lms-sync's own"""
     offline: bool = False
 
     @classmethod

@@ -204,22 +204,27 @@ def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_
 
 def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
                             prune: bool, ws_userid: int | None) -> None:
+    """Events are matched by name; an event lms-sync made whose name the catalogue no longer produces (a session
+    was added or removed, so "Termin 2 von 3" became "Termin 2 von 2") is reused in time order instead of left as
+    a stale twin. Events lms-sync did not make (a trainer's own) are never touched."""
     existing = {event.name: event for event in observed.events} if observed else {}
-    if prune and ws_userid is not None:
-        # Only events the web-service user created: a trainer's own course events are never lms-sync's to delete.
-        wanted = {event.name for event in course.events}
-        run.changes += [Change("event", "delete", event.name, {"event_id": event.id})
-                        for event in existing.values() if event.name not in wanted and event.userid == ws_userid]
+    wanted = {event.name for event in course.events}
+    spare = sorted((event for event in existing.values() if event.name not in wanted and ws_userid is not None
+                    and event.userid == ws_userid), key=lambda event: (event.timestart, event.id))
     for event in course.events:
         found = existing.get(event.name)
         values = {"name": event.name, "description": event.description, "timestart": event.timestart,
                   "timeduration": event.timeduration}
-        if found is None:
+        if found is None and spare:
+            run.changes.append(Change("event", "replace", event.name, values | {"replaces": spare.pop(0).id}))
+        elif found is None:
             run.changes.append(Change("event", "create", event.name, values))
         elif (found.timestart, found.timeduration) != (event.timestart, event.timeduration):
             run.changes.append(Change("event", "replace", event.name, values | {"replaces": found.id}))
         else:
             run.unchanged += 1
+    if prune:
+        run.changes += [Change("event", "delete", event.name, {"event_id": event.id}) for event in spare]
     if course.welcome is None:
         return
     if observed is not None and course.welcome.subject in observed.post_subjects:

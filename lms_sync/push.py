@@ -333,7 +333,7 @@ def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushS
          step: Callable[[str], None] = lambda label: None) -> PushReport:
     """Observe, plan and apply; returns what was applied and what failed, per run (see `plan.diff` for `prune`)."""
     step("reading Moodle")
-    site = observe(client, courses, prune=prune)
+    site = observe(client, courses)
     plan = diff(courses, site, settings, prune=prune)
     report = PushReport(plan)
     for run in plan.runs:

@@ -147,3 +147,17 @@ def test_small_groups_mix_sectors_balance_sizes_and_keep_placed_people():
     late = [*people, _person("late@x.org", "Politik")]
     again = allocate(late, 2, groups)
     assert {e: n for e, n in again.items() if e != "late@x.org"} == groups
+
+
+def test_renamed_events_of_lms_sync_are_reused_and_others_are_left_alone(courses):
+    site = matching_site(courses)
+    site.ws_userid = 3
+    course = site.courses[courses[0].idnumber]
+    old = [ObservedEvent(900 + i, f"Alter Name {i}", e.timestart, e.timeduration, userid=3)
+           for i, e in enumerate(courses[0].events)]
+    trainers_own = ObservedEvent(999, "Sprechstunde", 1_800_000_000, 0, userid=15)
+    course.events = [*old, trainers_own]
+    changes = [c for c in diff(courses, site, PUSH).changes() if c.kind == "event"]
+    assert [(c.action, c.fields["replaces"]) for c in changes] == [("replace", e.id) for e in old]
+    pruned = [c for c in diff(courses, site, PUSH, prune=True).changes() if c.action == "delete"]
+    assert pruned == []  # nothing spare: every old event was reused, the trainer's is not lms-sync's

@@ -67,7 +67,7 @@ def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
                  strict: bool, as_json: bool, offline: bool, prune: bool) -> None:
     """Show what push would change in Moodle for RUN (default: every run in the catalogue)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
-    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses, prune=prune)
+    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses)
     plan = diff(workspace.courses, site, app.settings.push, prune=prune)
     if as_json:
         click.echo(json.dumps(plan.as_dict() | {"skipped": workspace.problems}, ensure_ascii=False, indent=2))
