@@ -113,6 +113,18 @@ class _Applier:
             done.append((chunk, result))
         return done
 
+    def single(self, owner: Owner, wsfunction: str, *, repeat_safe: bool = False, **params: Any) -> bool:
+        """One call of a function that has no array form; a refusal fails `owner`'s run, a site-wide error stops all."""
+        try:
+            self.client.call(wsfunction, repeat_safe=repeat_safe, **params)
+        except MoodleError as error:
+            if _fatal(error):
+                raise
+            self.fail(owner, str(error))
+            return False
+        self.report.applied[wsfunction] += 1
+        return True
+
     # -- phases ---------------------------------------------------------------------------------------------
 
     def categories(self) -> None:
@@ -178,16 +190,9 @@ class _Applier:
                 self.fail(run.run_id, f"blueprint course {change.fields['from']!r} not found")
                 continue
             self.step(f"import {run.run_id}")
-            try:
-                self.client.call("core_course_import_course", importfrom=blueprint.id, importto=target,
-                                 deletecontent=0)
-            except MoodleError as error:
-                if _fatal(error):
-                    raise
-                self.fail(run.run_id, str(error))
-                continue
-            self.report.applied["core_course_import_course"] += 1
-            imported.append((run, target))
+            if self.single(run.run_id, "core_course_import_course", importfrom=blueprint.id, importto=target,
+                           deletecontent=0):
+                imported.append((run, target))
         self._after_import(imported)
 
     def _after_import(self, imported: list[tuple[RunPlan, int]]) -> None:
@@ -214,15 +219,8 @@ class _Applier:
         for run, change in self.live_runs(["section"]):
             renames.append((run, change.fields["section_id"], change.fields["name"][1]))
         for run, section_id, name in renames:
-            fmt = self.courses[run.run_id].format
-            try:
-                self.client.call("core_update_inplace_editable", repeat_safe=True, component=f"format_{fmt}",
-                                 itemtype="sectionname", itemid=section_id, value=name)
-                self.report.applied["core_update_inplace_editable"] += 1
-            except MoodleError as error:
-                if _fatal(error):
-                    raise
-                self.fail(run.run_id, str(error))
+            self.single(run.run_id, "core_update_inplace_editable", repeat_safe=True, itemtype="sectionname",
+                        component=f"format_{self.courses[run.run_id].format}", itemid=section_id, value=name)
 
     def competencies(self) -> None:
         """The framework first (parents before children), then each run course's links; ratings are never touched."""
@@ -307,15 +305,8 @@ class _Applier:
             if forum is None:
                 self.fail(run.run_id, "the course has no announcements forum for the welcome post")
                 continue
-            try:
-                self.client.call("mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
-                                 message=change.fields["message"],
-                                 options=[{"name": "discussionsubscribe", "value": 0}])
-                self.report.applied["mod_forum_add_discussion"] += 1
-            except MoodleError as error:
-                if _fatal(error):
-                    raise
-                self.fail(run.run_id, str(error))
+            self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
+                        message=change.fields["message"], options=[{"name": "discussionsubscribe", "value": 0}])
 
     def apply(self) -> None:
         for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,

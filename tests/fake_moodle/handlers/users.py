@@ -32,6 +32,11 @@ def _admin_fields(user: User) -> dict[str, Any]:
             "theme": "", "timezone": user.timezone, "mailformat": 1, "trackforums": 0}
 
 
+def _described(fake: FakeMoodle, users: list[User]) -> list[dict[str, Any]]:
+    """Users as Moodle describes them to this caller (admins also see the identity fields)."""
+    return [user_details(fake, user) | (_admin_fields(user) if fake.is_admin() else {}) for user in users]
+
+
 def get_users_by_field(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]:
     field, values = params["field"], params["values"]
     if field not in ("id", "idnumber", "username", "email"):
@@ -43,13 +48,7 @@ def get_users_by_field(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[st
     wanted = set(values)
     found = [u for u in sorted(fake.site.users.values(), key=lambda u: u.id)
              if not u.deleted and str(getattr(u, field)) in wanted]
-    users = []
-    for user in found:
-        details = user_details(fake, user)
-        if fake.is_admin():
-            details.update(_admin_fields(user))
-        users.append(details)
-    return users
+    return _described(fake, found)
 
 
 def create_users(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,13 +94,7 @@ def get_users(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
             found = [u for u in found if str(getattr(u, key)) == value]
         else:
             raise invalid_parameter(f"invalid parameter: {key}")
-    users = []
-    for user in found:
-        details = user_details(fake, user)
-        if fake.is_admin():
-            details.update(_admin_fields(user))
-        users.append(details)
-    return {"users": users, "warnings": []}
+    return {"users": _described(fake, found), "warnings": []}
 
 
 HANDLERS = {"core_user_get_users_by_field": get_users_by_field, "core_user_get_users": get_users,
