@@ -40,7 +40,16 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
         timestart=_v("int"), timeduration=_v("int"), visible=_v("int"), uuid=_v("text", 2), sequence=_v("int"),
         timemodified=_v("int"), subscriptionid=_v("int", 2),
     )
+    enrolled_users = recorded["core_enrol_get_enrolled_users"]
     return {
+        "core_enrol_get_enrolled_users_with_capability": {
+            "type": "read",
+            "parameters": _obj(
+                coursecapabilities=_list(_obj(courseid=_v("int"), capabilities=_list(_v("capability")))),
+                options=enrolled_users["parameters"]["object"]["options"],
+            ),
+            "returns": _list(_obj(courseid=_v("int"), capability=_v("capability"), users=enrolled_users["returns"])),
+        },
         "core_course_create_categories": {
             "type": "write",
             "parameters": _obj(categories=_list(_obj(

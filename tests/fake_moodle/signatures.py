@@ -32,6 +32,9 @@ _PATTERNS = {
     "safedir": re.compile(r"[a-zA-Z0-9_-]*"),
     "username": re.compile(r"[a-z0-9_.@-]*"),
     "float": re.compile(r"-?\d+(\.\d+)?"),
+    # clean_param() turns a capability it does not know into ''; the fake knows them by their shape
+    # (`moodle/course:view`, `mod/feedback:complete`), and '' itself is valid.
+    "capability": re.compile(r"[a-z][a-z0-9_]*/[a-z][a-z0-9_]*:[a-z][a-z0-9_]*|"),
 }
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
