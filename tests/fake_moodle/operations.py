@@ -1,4 +1,4 @@
-"""What Moodle does to its tables when a course is created, copied, imported, or someone is enrolled.
+"""What Moodle does to its tables when a course is created, copied, imported, edited, or someone is enrolled.
 
 Shared by the web-service handlers and the test builders, so both paths produce the same site.
 """
@@ -51,10 +51,21 @@ def create_course(site: Site, *, category: int, fullname: str, shortname: str, n
     return course
 
 
+def bump_cacherev(site: Site, courseid: int) -> int:
+    """rebuild_course_cache(): increment_revision_number() makes cacherev max(old + 1, now), so it strictly grows.
+
+    Every change to a course's sections or modules calls this (enrolments, groups, events and posts do not).
+    """
+    course = site.courses[courseid]
+    course.cacherev = max(course.cacherev + 1, NOW)
+    return course.cacherev
+
+
 def add_section(site: Site, courseid: int, number: int, *, name: str | None = None, summary: str = "",
                 visible: int = 1, component: str | None = None, itemid: int | None = None) -> Section:
     section = Section(site.new_id("section"), courseid, number, name, summary, 1, visible, component, itemid)
     site.sections[section.id] = section
+    bump_cacherev(site, courseid)
     return section
 
 
@@ -77,6 +88,7 @@ def add_module(site: Site, courseid: int, section_number: int, modname: str, kin
     cm = CourseModule(site.new_id("course_modules"), courseid, modname, instance_id, section.id, visible,
                       idnumber, completion, completion_rule, contextid=site.new_context())
     site.cms[cm.id] = cm
+    bump_cacherev(site, courseid)
     return cm
 
 
@@ -95,6 +107,7 @@ def copy_module(site: Site, cm: CourseModule, target_course: int, section_number
     copied_cm = dataclasses.replace(cm, id=site.new_id("course_modules"), course=target_course,
                                     instance=instance_id, section=section.id, contextid=site.new_context())
     site.cms[copied_cm.id] = copied_cm
+    bump_cacherev(site, target_course)
     return copied_cm
 
 
@@ -115,6 +128,7 @@ def copy_contents(site: Site, source_id: int, target_id: int) -> None:
     target_course = site.courses[target_id]
     source_course = site.courses[source_id]
     target_course.completion_cmids += [mapping[c] for c in source_course.completion_cmids if c in mapping]
+    bump_cacherev(site, target_id)  # sections may have changed even when no module came along
 
 
 def remove_contents(site: Site, courseid: int) -> None:
@@ -127,6 +141,7 @@ def remove_contents(site: Site, courseid: int) -> None:
         else:
             section.name, section.summary = None, ""
     site.courses[courseid].completion_cmids = []
+    bump_cacherev(site, courseid)
 
 
 def enrol_user(site: Site, courseid: int, userid: int, roleid: int, *, timestart: int = 0, timeend: int = 0,

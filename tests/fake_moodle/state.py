@@ -59,6 +59,7 @@ class Course:
     contextid: int = 0
     timecreated: int = NOW
     timemodified: int = NOW
+    cacherev: int = NOW  # raised by operations.bump_cacherev whenever sections or modules change
     completion_cmids: list[int] = field(default_factory=list)  # course completion = all these activities complete
 
 

@@ -14,7 +14,7 @@ from tests.fake_moodle import operations
 from tests.fake_moodle.errors import missing, moodle_exception
 from tests.fake_moodle.handlers.common import format_string, get_course
 from tests.fake_moodle.handlers.contents import section_title
-from tests.fake_moodle.state import Activity, Course, CourseModule, Section
+from tests.fake_moodle.state import NOW, Activity, Course, CourseModule, Section
 
 if TYPE_CHECKING:
     from tests.fake_moodle.server import FakeMoodle
@@ -68,7 +68,7 @@ def _course_updates(fake: FakeMoodle, course: Course, created: CourseModule | No
     updates: list[dict[str, Any]] = [{"name": "course", "action": "put", "fields": {
         "id": str(course.id), "numsections": len(sections) - 1, "sectionlist": [str(s.id) for s in sections],
         "editmode": False, "highlighted": "Highlighted", "maxsections": "52",
-        "baseurl": f"{fake.url}/course/view.php?id={course.id}", "statekey": f"{course.timemodified}_{course.id}",
+        "baseurl": f"{fake.url}/course/view.php?id={course.id}", "statekey": f"{NOW}_{course.cacherev}",
         "maxbytes": -1, "maxbytestext": "Unlimited",
     }}]
     updates += [_section_state(fake, s) for s in sections]
@@ -95,11 +95,13 @@ def update_course(fake: FakeMoodle, params: dict[str, Any]) -> str:
         sections = [_section(fake, sectionid) for sectionid in params["ids"]]
         for section in sections:
             section.visible = int(action == "section_show")
+        operations.bump_cacherev(fake.site, course.id)
         return json.dumps([_section_state(fake, s) for s in sections], ensure_ascii=False, separators=(",", ":"))
     if action in ("cm_hide", "cm_show"):
         cms = [fake.site.cms[cmid] for cmid in params["ids"]]
         for cm in cms:
             cm.visible = int(action == "cm_show")
+        operations.bump_cacherev(fake.site, course.id)
         return json.dumps([_cm_state(fake, cm) for cm in cms], ensure_ascii=False, separators=(",", ":"))
     raise moodle_exception("unknowncourseaction", f"Unknown course action: {action}")
 
@@ -109,6 +111,7 @@ def edit_section(fake: FakeMoodle, params: dict[str, Any]) -> str:
     if params["action"] not in ("hide", "show"):
         raise moodle_exception("sectionactionnotsupported", f"Section action not supported: {params['action']}")
     section.visible = int(params["action"] == "show")
+    operations.bump_cacherev(fake.site, section.course)
     hidden = "" if section.visible else " hiddenactivity"
     modules = [
         f'<li class="activity {cm.modname} modtype_{cm.modname}" id="module-{cm.id}" data-for="cmitem" '
@@ -132,6 +135,7 @@ def _quick_create(fake: FakeMoodle, course: Course, modname: str, section: Secti
     cm = CourseModule(fake.site.new_id("course_modules"), course.id, "subsection", instance_id, section.id,
                       visible=section.visible, contextid=fake.site.new_context())
     fake.site.cms[cm.id] = cm
+    operations.bump_cacherev(fake.site, course.id)
     return _course_updates(fake, course, created=cm)
 
 
@@ -166,6 +170,7 @@ def update_inplace_editable(fake: FakeMoodle, params: dict[str, Any]) -> dict[st
             raise missing(None, "SELECT s.* FROM {course_sections} s JOIN {course} c ON s.course = c.id "
                                 "WHERE s.id = ? AND c.format = ?", str(itemid), course_format)
         section.name = value or None
+        operations.bump_cacherev(fake.site, section.course)
         title = format_string(section_title(section))
         return _inplace(component, itemtype, section.id, value,
                         f'<a href="{fake.url}/course/section.php?id={section.id}">{title}</a>', "Edit section name",
@@ -175,6 +180,7 @@ def update_inplace_editable(fake: FakeMoodle, params: dict[str, Any]) -> dict[st
         if cm is None:
             raise missing("course_modules", "SELECT * FROM {course_modules} WHERE id = ?", str(itemid))
         fake.site.instance(cm).name = value
+        operations.bump_cacherev(fake.site, cm.course)
         name = format_string(value)
         return _inplace(component, itemtype, cm.id, value,
                         f'<a href="{fake.url}/mod/{cm.modname}/view.php?id={cm.id}" class=" aalink stretched-link" '

@@ -50,7 +50,7 @@ def course_record(fake: FakeMoodle, course: Course) -> dict[str, Any]:
         defaultgroupingid=course.defaultgroupingid, enablecompletion=course.enablecompletion,
         completionnotify=course.completionnotify, lang=course.lang, theme=course.theme, marker=0, legacyfiles=0,
         calendartype=course.calendartype, timecreated=course.timecreated, timemodified=course.timemodified,
-        requested=0, cacherev=NOW,
+        requested=0, cacherev=course.cacherev,
         filters=[{"filter": name, "localstate": 0, "inheritedstate": 1} for name in _FILTERS],
         courseformatoptions=[{"name": name, "value": value} for name, value in course.format_options.items()],
     )
@@ -148,6 +148,7 @@ def _update_course(fake: FakeMoodle, wanted: dict[str, Any]) -> None:
     if "courseformatoptions" in wanted:
         course.format_options.update(_format_options(wanted))
     course.timemodified = NOW
+    operations.bump_cacherev(fake.site, course.id)  # update_course() always rebuilds the course cache
 
 
 def import_course(fake: FakeMoodle, params: dict[str, Any]) -> None:
