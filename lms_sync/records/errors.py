@@ -4,6 +4,12 @@ The CLI maps them: `RecordsUnavailable` and `PersonNotFound` are input/config pr
 """
 
 
+def first_line(exc: BaseException) -> str:
+    """The database's message without its DETAIL lines, which can quote stored values (personal data)."""
+    cause = getattr(exc, "orig", None) or exc
+    return f"{type(cause).__name__}: {(str(cause).strip().splitlines() or [''])[0]}"
+
+
 class RecordsError(Exception):
     """Base of every records-store error."""
 

@@ -1,5 +1,5 @@
 """The records database schema as SQLAlchemy Core tables: sites, courses, people, enrolments, completion, feedback,
-competencies and the run journal. Alembic migrations in `migrations/versions/` create exactly this schema.
+competencies, the run journal and push's observation cache. Alembic migrations in `migrations/versions/` create it.
 
 Rows pulled from Moodle are keyed by Moodle ids scoped by site, so a re-pull upserts instead of duplicating.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -294,4 +295,17 @@ pull_journal = Table(
     Column("duration_seconds", Float, nullable=False),
     Column("counts", Text, nullable=False, server_default="{}"),
     Column("error", Text),
+)
+
+# What push last read of a course's contents or a forum's discussions, valid while Moodle's own change counter
+# (`version`: the course's cacherev, the forum's number of discussions) is unchanged. No personal data.
+observation_cache = Table(
+    "observation_cache",
+    metadata,
+    Column("site_url", String(255), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("moodle_id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("stored_at", UtcDateTime, nullable=False),
 )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lms_sync.records import gdpr, journal, queries
 from lms_sync.records.course_writer import SnapshotCounts, write_course_snapshot
 from lms_sync.records.database import create_records_engine
-from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError
+from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError, first_line
 from lms_sync.records.journal import CoursePull, SyncRun
 from lms_sync.records.migrate import upgrade_to_head
 from lms_sync.records.people import Participant, opted_in_emails, upsert_people
@@ -29,12 +29,6 @@ from lms_sync.records.snapshot import CourseSnapshot
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _first_line(exc: BaseException) -> str:
-    """The database's message without its DETAIL lines, which can quote stored values (personal data)."""
-    cause = getattr(exc, "orig", None) or exc
-    return f"{type(cause).__name__}: {str(cause).strip().splitlines()[0] if str(cause).strip() else ''}"
 
 
 class RecordsStore:
@@ -56,7 +50,7 @@ class RecordsStore:
         except SQLAlchemyError as exc:
             engine.dispose()
             where = engine.url.render_as_string(hide_password=True)
-            raise RecordsUnavailable(f"records database {where}: {_first_line(exc)}") from None
+            raise RecordsUnavailable(f"records database {where}: {first_line(exc)}") from None
         return cls(engine)
 
     def close(self) -> None:
@@ -92,7 +86,7 @@ class RecordsStore:
             with self.engine.begin() as connection:
                 counts = write_course_snapshot(connection, snapshot)
         except SQLAlchemyError as exc:
-            error = _first_line(exc)
+            error = first_line(exc)
             self.record_course_pull(
                 snapshot.site_url,
                 snapshot.course_id,
