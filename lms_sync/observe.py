@@ -1,13 +1,15 @@
 """Reads the parts of Moodle a plan depends on, in as few requests as possible (read-only web-service calls).
 
-Three rounds of independent reads, each batched through `MoodleClient.read_many`: lookups, per-course state, posts.
+Rounds of independent reads, each batched through `MoodleClient.read_many`: categories; courses; enrolments, forums
+and events of all run courses at once; then only what is still open — contents and discussions the observation
+cache does not hold at Moodle's current version, accounts of people not enrolled yet, group lists lacking a group.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from lms_sync.desired import DesiredCourse
@@ -17,14 +19,22 @@ from lms_sync.observed import (
     ObservedCategory,
     ObservedCourse,
     ObservedEvent,
+    ObservedGroup,
     ObservedModule,
     ObservedSection,
     ObservedSite,
     ObservedUser,
 )
+from lms_sync.records.observation_cache import ObservationCache
 
 log = logging.getLogger("lms_sync.observe")
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
+ENROLLED_USERS = "core_enrol_get_enrolled_users_with_capability"
+# Moodle's get_enrolled_sql applies no capability filter for an empty capability: every enrolled user.
+_ANY_CAPABILITY = ""
+_USER_FIELDS = "id,username,email,fullname,roles,groups"
+
+Call = tuple[str, dict[str, Any]]
 
 
 def text(value: Any) -> str:
@@ -39,7 +49,12 @@ def checked(result: Any) -> Any:
     return result
 
 
-def _course(record: dict[str, Any]) -> ObservedCourse:
+def by_field(field: str, value: str) -> Call:
+    return "core_course_get_courses_by_field", {"field": field, "value": value}
+
+
+def course_from(record: dict[str, Any]) -> ObservedCourse:
+    """An `ObservedCourse` from a `core_course_get_courses_by_field` record."""
     return ObservedCourse(
         id=int(record["id"]),
         idnumber=str(record.get("idnumber") or ""),
@@ -49,74 +64,156 @@ def _course(record: dict[str, Any]) -> ObservedCourse:
         startdate=int(record.get("startdate") or 0),
         enddate=int(record.get("enddate") or 0),
         categoryid=int(record.get("categoryid") or 0),
+        cacherev=int(record.get("cacherev") or 0),
     )
 
 
-def add_contents(course: ObservedCourse, sections: Sequence[dict[str, Any]]) -> None:
-    """Sections and modules from a `core_course_get_contents` answer, names unescaped."""
-    for section in sections:
-        number = int(section.get("section", 0))
-        course.sections.append(ObservedSection(id=int(section["id"]), number=number, name=text(section.get("name"))))
-        course.modules.extend(
-            ObservedModule(id=int(m["id"]), modname=str(m.get("modname", "")), name=text(m.get("name")), section=number)
-            for m in section.get("modules", [])
-        )
+def contents_payload(sections: Sequence[dict[str, Any]]) -> dict[str, list[list[Any]]]:
+    """Sections and modules from a `core_course_get_contents` answer, names unescaped, as the cache stores them."""
+    return {
+        "sections": [[int(s["id"]), int(s.get("section", 0)), text(s.get("name"))] for s in sections],
+        "modules": [[int(m["id"]), str(m.get("modname", "")), text(m.get("name")), int(s.get("section", 0))]
+                    for s in sections for m in s.get("modules", [])],
+    }
 
 
-def _add_enrolled(course: ObservedCourse, users: Sequence[dict[str, Any]]) -> None:
+def add_contents(course: ObservedCourse, payload: dict[str, list[list[Any]]]) -> None:
+    course.sections = [ObservedSection(id=i, number=n, name=name) for i, n, name in payload["sections"]]
+    course.modules = [ObservedModule(id=i, modname=m, name=name, section=n) for i, m, name, n in payload["modules"]]
+
+
+def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, cache: ObservationCache | None = None,
+            all_groups: bool = False) -> ObservedSite:
+    """Everything `plan.diff` needs to know about `courses` on the site.
+
+    `cache` saves re-reading contents and discussions Moodle reports unchanged; `all_groups` reads every group of
+    every run course (for pruning), not only the groups that have members.
+    """
+    site = ObservedSite(ws_userid=int(client.site_info()["userid"]))
+    site.categories = [
+        ObservedCategory(id=int(c["id"]), name=text(c.get("name")), idnumber=str(c.get("idnumber") or ""),
+                         parent=int(c.get("parent") or 0))
+        for c in client.call("core_course_get_categories", addsubcategories=0)
+    ]
+    _find_courses(client, site, courses)
+    runs = [site.courses[c.idnumber] for c in courses if c.idnumber in site.courses]
+    if runs:
+        _read_run_state(client, site, runs)
+    _read_what_is_open(client, site, courses, cache, all_groups)
+    return site
+
+
+def _find_courses(client: MoodleClient, site: ObservedSite, courses: Sequence[DesiredCourse]) -> None:
+    """Run courses are listed per category; only those not where the catalogue puts them are looked up one by one."""
+    categories = {c.idnumber: site.category_by_idnumber(c.category_idnumber) for c in courses}
+    listed = sorted({category.id for category in categories.values() if category is not None})
+    blueprints = sorted({c.blueprint_idnumber for c in courses})
+    homeless = [idnumber for idnumber, category in categories.items() if category is None]
+    calls = [by_field("category", str(i)) for i in listed] + [by_field("idnumber", v) for v in (*blueprints, *homeless)]
+    results = [checked(r)["courses"] for r in client.read_many(calls)]
+    for records in results[:len(listed)]:
+        for record in records:
+            if record.get("idnumber") in categories:
+                site.courses[str(record["idnumber"])] = course_from(record)
+    for idnumber, records in zip((*blueprints, *homeless), results[len(listed):], strict=True):
+        if records:
+            found = site.blueprints if idnumber in blueprints else site.courses
+            found[idnumber] = course_from(records[0])
+    moved = [idnumber for idnumber in categories if idnumber not in site.courses and idnumber not in homeless]
+    for idnumber, answer in zip(moved, client.read_many([by_field("idnumber", v) for v in moved]), strict=True):
+        if records := checked(answer)["courses"]:
+            site.courses[idnumber] = course_from(records[0])
+
+
+def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[ObservedCourse]) -> None:
+    """Enrolled users with their roles and groups, forums and course events, for all run courses at once."""
+    by_id = {c.id: c for c in runs}
+    ids = sorted(by_id)
+    options = [{"name": "onlyactive", "value": 1}, {"name": "userfields", "value": _USER_FIELDS}]
+    wanted = [{"courseid": i, "capabilities": [_ANY_CAPABILITY]} for i in ids]
+    enrolled: list[Call] = [(ENROLLED_USERS, {"coursecapabilities": chunk, "options": options})
+                            for chunk in client.chunks("coursecapabilities", wanted, options=options)]
+    calls = [*enrolled, ("mod_forum_get_forums_by_courses", {"courseids": ids}),
+             ("core_calendar_get_calendar_events", {
+                 "events": {"courseids": ids},
+                 "options": {"userevents": 0, "siteevents": 0, "timestart": 0, "timeend": _FAR_FUTURE}})]
+    results = client.read_many(calls)
+    for answer in results[:len(enrolled)]:
+        for entry in checked(answer):
+            _add_enrolled(site, by_id[int(entry["courseid"])], entry.get("users", []))
+    for forum in checked(results[-2]):
+        owner = by_id.get(int(forum.get("course", 0)))
+        if owner is not None and forum.get("type") == "news" and owner.news_forum_id is None:
+            owner.news_forum_id = int(forum["id"])
+            owner.news_forum_discussions = int(forum.get("numdiscussions") or 0)
+        if owner is not None and forum.get("type") == "news":
+            owner.news_forum_cmids.add(int(forum.get("cmid", 0)))
+    for event in checked(results[-1]).get("events", []):
+        owner = by_id.get(int(event.get("courseid") or 0))
+        if owner is not None and event.get("eventtype") == "course":
+            owner.events.append(ObservedEvent(id=int(event["id"]), name=text(event.get("name")),
+                                               timestart=int(event.get("timestart", 0)),
+                                               timeduration=int(event.get("timeduration", 0)),
+                                               userid=int(event.get("userid") or 0)))
+
+
+def _add_enrolled(site: ObservedSite, course: ObservedCourse, users: Sequence[dict[str, Any]]) -> None:
     for user in users:
         user_id = int(user["id"])
         course.active_roles[user_id] = {int(role["roleid"]) for role in user.get("roles", [])}
         for group in user.get("groups", []):
-            course.group_members.setdefault(int(group["id"]), set()).add(user_id)
-
-
-def _add_groups(course: ObservedCourse, groups: Sequence[dict[str, Any]]) -> None:
-    for group in groups:
-        course.groups[str(group.get("idnumber") or text(group.get("name")))] = int(group["id"])
-
-
-def observe(client: MoodleClient, courses: Sequence[DesiredCourse]) -> ObservedSite:
-    """Everything `plan.diff` needs to know about `courses` on the site."""
-    site = ObservedSite(ws_userid=int(client.site_info()["userid"]))
-    run_idnumbers = [course.idnumber for course in courses]
-    blueprint_idnumbers = sorted({course.blueprint_idnumber for course in courses})
-    emails = sorted({person.email for course in courses for person in (*course.trainers, *course.participants)})
-    email_chunks = list(client.chunks("values", emails, field="email"))
-
-    lookups: list[tuple[str, dict[str, Any]]] = [("core_course_get_categories", {"addsubcategories": 0})]
-    lookups += [("core_course_get_courses_by_field", {"field": "idnumber", "value": v})
-                for v in (*run_idnumbers, *blueprint_idnumbers)]
-    lookups += [("core_user_get_users_by_field", {"field": "email", "values": chunk}) for chunk in email_chunks]
-    results = client.read_many(lookups)
-
-    site.categories = [
-        ObservedCategory(id=int(c["id"]), name=text(c.get("name")), idnumber=str(c.get("idnumber") or ""),
-                         parent=int(c.get("parent") or 0))
-        for c in checked(results[0])
-    ]
-    found = [checked(r)["courses"] for r in results[1:1 + len(run_idnumbers) + len(blueprint_idnumbers)]]
-    for idnumber, records in zip(run_idnumbers, found[:len(run_idnumbers)], strict=True):
-        if records:
-            site.courses[idnumber] = _course(records[0])
-    for idnumber, records in zip(blueprint_idnumbers, found[len(run_idnumbers):], strict=True):
-        if records:
-            site.blueprints[idnumber] = _course(records[0])
-    for users in results[1 + len(found):]:
-        _add_users(site, checked(users))
-    _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
-    _observe_courses(client, list(site.courses.values()), list(site.blueprints.values()))
-    return site
+            group_id = int(group["id"])
+            course.groups.setdefault(group_id, ObservedGroup(id=group_id, name=text(group.get("name")), idnumber=None))
+            course.group_members.setdefault(group_id, set()).add(user_id)
+        if user.get("email"):
+            _add_users(site, [user])
 
 
 def _add_users(site: ObservedSite, users: Sequence[dict[str, Any]], only: str | None = None) -> None:
     for user in users:
         email = str(user.get("email", "")).lower()
-        if only is None or email == only:
-            site.users_by_email.setdefault(email, []).append(ObservedUser(
-                id=int(user["id"]), email=email, username=str(user.get("username", "")),
-                fullname=text(user.get("fullname")),
-            ))
+        known = site.users_by_email.setdefault(email, []) if only is None or email == only else None
+        if known is not None and all(account.id != int(user["id"]) for account in known):
+            known.append(ObservedUser(id=int(user["id"]), email=email, username=str(user.get("username", "")),
+                                      fullname=text(user.get("fullname"))))
+
+
+def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequence[DesiredCourse],
+                       cache: ObservationCache | None, all_groups: bool) -> None:
+    runs = [(desired, site.courses[desired.idnumber]) for desired in courses if desired.idnumber in site.courses]
+    contents = cache.get_many("contents", {c.id: c.cacherev for _, c in runs}) if cache else {}
+    forums = {c.news_forum_id: c for _, c in runs if c.news_forum_id is not None and c.news_forum_discussions}
+    discussions = cache.get_many("discussions", {i: c.news_forum_discussions for i, c in forums.items()}) if cache else {}
+    unread = [c for _, c in runs if c.id not in contents]
+    unlisted = [c for d, c in runs if all_groups or any(c.group_id(d.group_idnumber(n), name) is None
+                                                        for n, name in enumerate(d.group_names, start=1))]
+    forums_unread = [forum for forum in forums if forum not in discussions]
+    emails = sorted({p.email for c in courses for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
+    email_chunks = list(client.chunks("values", emails, field="email"))
+    calls: list[Call] = [("core_course_get_contents", {"courseid": c.id}) for c in unread]
+    calls += [("core_group_get_course_groups", {"courseid": c.id}) for c in unlisted]
+    calls += [("mod_forum_get_forum_discussions", {"forumid": forum, "perpage": 100}) for forum in forums_unread]
+    calls += [("core_user_get_users_by_field", {"field": "email", "values": chunk}) for chunk in email_chunks]
+    results = iter(client.read_many(calls))
+    for course in unread:
+        contents[course.id] = contents_payload(checked(next(results)))
+    for course in unlisted:
+        course.groups.update({int(g["id"]): ObservedGroup(id=int(g["id"]), name=text(g.get("name")),
+                                                          idnumber=str(g.get("idnumber") or ""))
+                              for g in checked(next(results))})
+    for forum in forums_unread:
+        discussions[forum] = sorted({text(d.get("subject") or d.get("name"))
+                                     for d in checked(next(results)).get("discussions", [])})
+    for _ in email_chunks:
+        _add_users(site, checked(next(results)))
+    for _, course in runs:
+        add_contents(course, contents[course.id])
+        if course.news_forum_id in discussions:
+            course.post_subjects = set(discussions[course.news_forum_id])
+    if cache:
+        cache.put_many("contents", {c.id: (c.cacherev, contents[c.id]) for c in unread})
+        cache.put_many("discussions", {f: (forums[f].news_forum_discussions, discussions[f]) for f in forums_unread})
+    _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
 
 
 def _find_differently_cased(client: MoodleClient, site: ObservedSite, emails: Sequence[str]) -> None:
@@ -128,50 +225,3 @@ def _find_differently_cased(client: MoodleClient, site: ObservedSite, emails: Se
     calls = [("core_user_get_users", {"criteria": [{"key": "email", "value": email}]}) for email in emails]
     for email, answer in zip(emails, client.read_many(calls), strict=True):
         _add_users(site, checked(answer).get("users", []), only=email)
-
-
-def _observe_courses(client: MoodleClient, runs: list[ObservedCourse], blueprints: Iterable[ObservedCourse]) -> None:
-    if not runs and not blueprints:
-        return
-    blueprints = list(blueprints)
-    calls: list[tuple[str, dict[str, Any]]] = [("core_course_get_contents", {"courseid": c.id}) for c in (*runs, *blueprints)]
-    for course in runs:
-        calls.append(("core_enrol_get_enrolled_users", {"courseid": course.id, "options": [
-            {"name": "onlyactive", "value": 1}, {"name": "userfields", "value": "id,roles,groups"}]}))
-        calls.append(("core_group_get_course_groups", {"courseid": course.id}))
-    if runs:
-        ids = [c.id for c in runs]
-        calls.append(("mod_forum_get_forums_by_courses", {"courseids": ids}))
-        calls.append(("core_calendar_get_calendar_events", {
-            "events": {"courseids": ids},
-            "options": {"userevents": 0, "siteevents": 0, "timestart": 0, "timeend": _FAR_FUTURE},
-        }))
-    results = iter(client.read_many(calls))
-    for course in (*runs, *blueprints):
-        add_contents(course, checked(next(results)))
-    for course in runs:
-        _add_enrolled(course, checked(next(results)))
-        _add_groups(course, checked(next(results)))
-    if not runs:
-        return
-    by_id = {c.id: c for c in runs}
-    for forum in checked(next(results)):
-        owner = by_id.get(int(forum.get("course", 0)))
-        if owner is not None and forum.get("type") == "news":
-            owner.news_forum_id = owner.news_forum_id or int(forum["id"])
-            owner.news_forum_cmids.add(int(forum.get("cmid", 0)))
-    for event in checked(next(results)).get("events", []):
-        owner = by_id.get(int(event.get("courseid") or 0))
-        if owner is not None and event.get("eventtype") == "course":
-            owner.events.append(ObservedEvent(id=int(event["id"]), name=text(event.get("name")),
-                                               timestart=int(event.get("timestart", 0)),
-                                               timeduration=int(event.get("timeduration", 0)),
-                                               userid=int(event.get("userid") or 0)))
-    _observe_posts(client, [c for c in runs if c.news_forum_id is not None])
-
-
-def _observe_posts(client: MoodleClient, courses: list[ObservedCourse]) -> None:
-    calls = [("mod_forum_get_forum_discussions", {"forumid": c.news_forum_id, "perpage": 100}) for c in courses]
-    for course, answer in zip(courses, client.read_many(calls), strict=True):
-        for discussion in checked(answer).get("discussions", []):
-            course.post_subjects.add(text(discussion.get("subject") or discussion.get("name")))

@@ -40,6 +40,14 @@ class ObservedModule:
 
 
 @dataclass(frozen=True)
+class ObservedGroup:
+    id: int
+    name: str
+    idnumber: str | None
+    """None when only the name is known (groups seen through their members' enrolments)"""
+
+
+@dataclass(frozen=True)
 class ObservedEvent:
     id: int
     name: str
@@ -59,18 +67,26 @@ class ObservedCourse:
     startdate: int
     enddate: int
     categoryid: int
+    cacherev: int = 0
+    """Moodle's revision of the course's sections and modules"""
     sections: list[ObservedSection] = field(default_factory=list)
     modules: list[ObservedModule] = field(default_factory=list)
     active_roles: dict[int, set[int]] = field(default_factory=dict)
     """user id -> role ids, for users whose enrolment is active"""
     group_members: dict[int, set[int]] = field(default_factory=dict)
     """group id -> user ids (active users only)"""
-    groups: dict[str, int] = field(default_factory=dict)
-    """group idnumber (or name when it has none) -> group id"""
+    groups: dict[int, ObservedGroup] = field(default_factory=dict)
+    """group id -> group; members' groups are known by name, all groups when the course's list was read"""
     events: list[ObservedEvent] = field(default_factory=list)
     news_forum_id: int | None = None
     news_forum_cmids: set[int] = field(default_factory=set)
+    news_forum_discussions: int = 0
     post_subjects: set[str] = field(default_factory=set)
+
+    def group_id(self, idnumber: str, name: str) -> int | None:
+        """The group lms-sync made with `idnumber`, else the one called `name` (Moodle keeps names unique per course)."""
+        by_idnumber = next((g.id for g in self.groups.values() if g.idnumber == idnumber), None)
+        return by_idnumber or next((g.id for g in self.groups.values() if g.name == name), None)
 
     def content_modules(self) -> list[ObservedModule]:
         """Modules other than announcements forums (every course gets its own when it is created)."""

@@ -173,13 +173,13 @@ def _enrolment_changes(course: DesiredCourse, observed: ObservedCourse | None, s
 
 def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_ids: dict[str, int | None],
                    run: RunPlan, prune: bool) -> None:
-    group_ids = {n: (observed.groups.get(course.group_idnumber(n)) if observed else None)
-                 for n in range(1, len(course.group_names) + 1)}
+    group_ids = {n: (observed.group_id(course.group_idnumber(n), name) if observed else None)
+                 for n, name in enumerate(course.group_names, start=1)}
     if prune and observed is not None:
-        wanted = {course.group_idnumber(n) for n in group_ids}
-        for idnumber, group_id in sorted(observed.groups.items()):
-            if idnumber.startswith(course.group_idnumber_prefix) and idnumber not in wanted:
-                run.changes.append(Change("group", "delete", idnumber, {"group_id": group_id}))
+        kept = set(group_ids.values())
+        for group in sorted(observed.groups.values(), key=lambda g: g.id):
+            if (group.idnumber or "").startswith(course.group_idnumber_prefix) and group.id not in kept:
+                run.changes.append(Change("group", "delete", group.idnumber or "", {"group_id": group.id}))
     for number, name in enumerate(course.group_names, start=1):
         if group_ids[number] is None:
             run.changes.append(Change("group", "create", course.group_idnumber(number), {
@@ -199,7 +199,7 @@ def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_
             run.unchanged += 1
             continue
         run.changes.append(Change("member", "add", f"{email} → {course.group_names[number - 1]}", {
-            "email": email, "group_idnumber": course.group_idnumber(number)}))
+            "email": email, "group_idnumber": course.group_idnumber(number), "group_id": group_ids[number]}))
 
 
 def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,

@@ -24,9 +24,10 @@ from lms_sync.moodle.errors import (
     MoodleTransientError,
     WriteOutcomeUnknown,
 )
-from lms_sync.observe import add_contents, checked, observe
-from lms_sync.observed import ObservedCourse, ObservedSite
+from lms_sync.observe import by_field, checked, contents_payload, observe
+from lms_sync.observed import ObservedSite
 from lms_sync.plan import Change, Plan, RunPlan, diff
+from lms_sync.records.observation_cache import ObservationCache
 
 log = logging.getLogger("lms_sync.push")
 Owner = str | None  # the run an item belongs to; None for shared objects (categories, accounts)
@@ -62,15 +63,19 @@ def _fatal(error: MoodleError) -> bool:
 class _Applier:
     def __init__(self, client: MoodleClient, site: ObservedSite, plan: Plan, courses: Sequence[DesiredCourse],
                  push: PushSettings, report: PushReport, step: Callable[[str], None],
-                 frameworks: Mapping[str, CompetencyFramework]) -> None:
+                 frameworks: Mapping[str, CompetencyFramework], cache: ObservationCache | None) -> None:
         self.client, self.site, self.plan, self.push, self.report, self.step = client, site, plan, push, report, step
-        self.frameworks = frameworks
+        self.frameworks, self.cache = frameworks, cache
         self.courses = {c.run_id: c for c in courses}
         self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber}
         self.course_ids = {idnumber: c.id for idnumber, c in site.courses.items()}
         self.user_ids = {email: users[0].id for email, users in site.users_by_email.items() if len(users) == 1}
-        self.group_ids = {gidn: gid for c in site.courses.values() for gidn, gid in c.groups.items()}
+        self.group_ids: dict[str, int] = {}
+        """idnumber -> id of the groups this push created"""
         self.news_forums = {idnumber: c.news_forum_id for idnumber, c in site.courses.items() if c.news_forum_id}
+        self.discussions = {c.news_forum_id: (c.news_forum_discussions, c.post_subjects)
+                            for c in site.courses.values() if c.news_forum_id}
+        """forum id -> (number of discussions, their subjects) as observed"""
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
 
@@ -196,31 +201,55 @@ class _Applier:
         self._after_import(imported)
 
     def _after_import(self, imported: list[tuple[RunPlan, int]]) -> None:
-        """Imported sections carry the blueprint's names; new courses need their announcements forum looked up."""
+        """Imported sections carry the blueprint's names; new courses need their announcements forum looked up.
+
+        What an import left is cached at the course's revision, read BEFORE the contents: a change in between
+        raises the revision past the cached one, so a cached entry never claims contents newer than its revision.
+        """
         new_ids = [cid for run, cid in imported if run.course_idnumber not in self.news_forums]
+        revisions = self._revisions([cid for _, cid in imported])
         calls: list[tuple[str, dict[str, Any]]] = [("core_course_get_contents", {"courseid": cid}) for _, cid in imported]
         if new_ids:
             calls.append(("mod_forum_get_forums_by_courses", {"courseids": new_ids}))
         results = self.client.read_many(calls) if calls else []
-        renames = []
+        renames, fresh = [], {}
         for (run, course_id), sections in zip(imported, results, strict=False):
-            observed = ObservedCourse(id=course_id, idnumber=run.course_idnumber, shortname="", fullname="", summary="",
-                                      startdate=0, enddate=0, categoryid=0)
-            add_contents(observed, checked(sections))
+            contents = contents_payload(checked(sections))
             names = self.courses[run.run_id].section_names
-            renames += [(run, s.id, names[s.number]) for s in observed.sections
-                        if s.number < len(names) and s.name != names[s.number]]
+            wrong = [(run, section_id, names[number]) for section_id, number, name in contents["sections"]
+                     if number < len(names) and name != names[number]]
+            renames += wrong
+            if not wrong and course_id in revisions:
+                fresh[course_id] = (revisions[course_id], contents)
         if new_ids:
             by_course = {v: k for k, v in self.course_ids.items()}
             for forum in checked(results[-1]):
                 idnumber = by_course.get(int(forum.get("course", 0)))
                 if idnumber and forum.get("type") == "news" and idnumber not in self.news_forums:
                     self.news_forums[idnumber] = int(forum["id"])
+                    self.discussions[int(forum["id"])] = (int(forum.get("numdiscussions") or 0), set())
         for run, change in self.live_runs(["section"]):
             renames.append((run, change.fields["section_id"], change.fields["name"][1]))
         for run, section_id, name in renames:
             self.single(run.run_id, "core_update_inplace_editable", repeat_safe=True, itemtype="sectionname",
                         component=f"format_{self.courses[run.run_id].format}", itemid=section_id, value=name)
+        if self.cache:
+            renamed = sorted({self.course_ids[run.course_idnumber] for run, _, _ in renames})
+            self.cache.put_many("contents", fresh | self._read_contents(renamed))
+
+    def _revisions(self, course_ids: Sequence[int]) -> dict[int, int]:
+        if not course_ids:
+            return {}
+        name, params = by_field("ids", ",".join(map(str, course_ids)))
+        found = self.client.call(name, **params)["courses"]
+        return {int(c["id"]): int(c.get("cacherev") or 0) for c in found}
+
+    def _read_contents(self, course_ids: Sequence[int]) -> dict[int, tuple[int, Any]]:
+        """Contents at a revision read before them, for courses this push changed (renamed sections)."""
+        revisions = self._revisions(course_ids)
+        answers = self.client.read_many([("core_course_get_contents", {"courseid": cid}) for cid in course_ids])
+        return {cid: (revisions[cid], contents_payload(checked(answer)))
+                for cid, answer in zip(course_ids, answers, strict=True) if cid in revisions}
 
     def competencies(self) -> None:
         """The framework first (parents before children), then each run course's links; ratings are never touched."""
@@ -278,7 +307,7 @@ class _Applier:
                 self.group_ids[str(created["idnumber"])] = int(created["id"])
         members = []
         for run, change in self.live_runs(["member"]):
-            group_id = self.group_ids.get(change.fields["group_idnumber"])
+            group_id = change.fields["group_id"] or self.group_ids.get(change.fields["group_idnumber"])
             user_id = self.user_ids.get(change.fields["email"])
             if group_id is not None and user_id is not None:
                 members.append((run.run_id, {"groupid": group_id, "userid": user_id}))
@@ -300,13 +329,20 @@ class _Applier:
                 self.fail(chunk[0][0], f"core_calendar_create_calendar_events: {warning.get('message')}")
 
     def posts(self) -> None:
+        posted: dict[int, tuple[int, set[str]]] = {}
         for run, change in self.live_runs(["post"]):
             forum = self.news_forums.get(run.course_idnumber)
             if forum is None:
                 self.fail(run.run_id, "the course has no announcements forum for the welcome post")
                 continue
-            self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
-                        message=change.fields["message"], options=[{"name": "discussionsubscribe", "value": 0}])
+            if self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
+                           message=change.fields["message"], options=[{"name": "discussionsubscribe", "value": 0}]):
+                count, subjects = self.discussions.get(forum, (0, set()))
+                self.discussions[forum] = (count + 1, subjects | {change.fields["subject"]})
+                posted[forum] = self.discussions[forum]
+        if self.cache:
+            # Any other change to the forum changes its count, so a stale entry is never used.
+            self.cache.put_many("discussions", {f: (count, sorted(subjects)) for f, (count, subjects) in posted.items()})
 
     def apply(self) -> None:
         for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,
@@ -321,14 +357,17 @@ def _describe(item: dict[str, Any]) -> str:
 
 def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushSettings, *,
          frameworks: Mapping[str, CompetencyFramework] | None = None, prune: bool = False,
-         step: Callable[[str], None] = lambda label: None) -> PushReport:
-    """Observe, plan and apply; returns what was applied and what failed, per run (see `plan.diff` for `prune`)."""
+         cache: ObservationCache | None = None, step: Callable[[str], None] = lambda label: None) -> PushReport:
+    """Observe, plan and apply; returns what was applied and what failed, per run (see `plan.diff` for `prune`).
+
+    `cache` (the records database's) spares re-reading course contents and discussions that Moodle reports unchanged.
+    """
     step("reading Moodle")
-    site = observe(client, courses)
+    site = observe(client, courses, cache=cache, all_groups=prune)
     plan = diff(courses, site, settings, prune=prune)
     report = PushReport(plan)
     for run in plan.runs:
         if run.blocked:
             report.failures.setdefault(run.run_id, []).extend(run.problems)
-    _Applier(client, site, plan, courses, settings, report, step, frameworks or {}).apply()
+    _Applier(client, site, plan, courses, settings, report, step, frameworks or {}, cache).apply()
     return report

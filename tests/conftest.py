@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,11 @@ def lms_config(tmp_path: Path, fake_moodle: FakeMoodle) -> Path:
         encoding="utf-8",
     )
     return config
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    """A copy of the example catalogue (3 runs) that a test may edit."""
+    target = tmp_path / "catalogue"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "catalogue", target)
+    return target

@@ -12,6 +12,7 @@ from lms_sync.observed import (
     ObservedCategory,
     ObservedCourse,
     ObservedEvent,
+    ObservedGroup,
     ObservedModule,
     ObservedSection,
     ObservedSite,
@@ -57,7 +58,7 @@ def matching_site(courses) -> ObservedSite:
         groups = allocate(course.participants, len(course.group_names), {})
         for number in range(1, len(course.group_names) + 1):
             gid = next(next_id)
-            observed.groups[course.group_idnumber(number)] = gid
+            observed.groups[gid] = ObservedGroup(gid, course.group_names[number - 1], course.group_idnumber(number))
             observed.group_members[gid] = {uid[email] for email, n in groups.items() if n == number}
         observed.events = [ObservedEvent(next(next_id), e.name, e.timestart, e.timeduration) for e in course.events]
         observed.news_forum_id = next(next_id)

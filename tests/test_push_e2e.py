@@ -4,7 +4,6 @@ crash-and-resume at every call index, bad input, a missing blueprint and a refus
 from __future__ import annotations
 
 import json
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -51,6 +50,7 @@ def write_config(fake: FakeMoodle, tmp_path: Path, catalogue: Path, scale_id: in
     config.write_text(
         f'[moodle]\nurl = "{fake.url}"\ntoken_file = "{token_file}"\nretries = 0\n{extra}\n'
         f'[catalogue]\npath = "{catalogue}"\ntemplates_dir = "{REPO / "course_templates"}"\n\n'
+        f'[records]\nurl = "sqlite:///{tmp_path / "records.db"}"\n\n'
         f'[push]\ncompetency_scale_id = {scale_id}\n',
         encoding="utf-8")
     return config
@@ -64,13 +64,6 @@ def seed_accounts(fake: FakeMoodle, catalogue: Path) -> None:
                 seen.add(person.email)
                 fake.add_user(person.email.split("@")[0].replace(".", "-"), person.firstname, person.lastname,
                               person.email)
-
-
-@pytest.fixture
-def catalogue(tmp_path: Path) -> Path:
-    target = tmp_path / "catalogue"
-    shutil.copytree(REPO / "examples" / "catalogue", target)
-    return target
 
 
 @pytest.fixture
@@ -191,6 +184,9 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
     assert total > 10
     for index in range(total):
         fresh(fake_moodle)
+        # The records database (and its observation cache) outlives the crash, as on the admin's machine.
+        (here := tmp_path / f"crash-{index}").mkdir()
+        config = write_config(fake_moodle, here, catalogue, scale_id)
         fake_moodle.crash_at(index)
         crashed = run_cli(config, "push")
         assert crashed.exit_code == 3, (index, crashed.output)

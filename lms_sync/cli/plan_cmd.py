@@ -14,11 +14,13 @@ from typing import Any
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.records_access import open_records
 from lms_sync.exit_codes import ExitCode
 from lms_sync.observe import observe
 from lms_sync.observed import ObservedSite
 from lms_sync.plan import diff
 from lms_sync.push import push
+from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.redaction import redact
 from lms_sync.rendering import render_text
 from lms_sync.workspace import Workspace, WorkspaceError, load_workspace
@@ -67,7 +69,7 @@ def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
                  strict: bool, as_json: bool, offline: bool, prune: bool) -> None:
     """Show what push would change in Moodle for RUN (default: every run in the catalogue)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
-    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses)
+    site = ObservedSite.empty() if offline else observe(app.moodle(), workspace.courses, all_groups=prune)
     plan = diff(workspace.courses, site, app.settings.push, prune=prune)
     if as_json:
         click.echo(json.dumps(plan.as_dict() | {"skipped": workspace.problems}, ensure_ascii=False, indent=2))
@@ -86,8 +88,11 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     """Create or update RUN's course, people, groups, dates and welcome post in Moodle (default: every run)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
     show_steps = sys.stderr.isatty() and not as_json
-    report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks, prune=prune,
-                  step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
+    with open_records(app) as store:
+        cache = ObservationCache(store.engine, app.settings.moodle.url)
+        report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks,
+                      prune=prune, cache=cache,
+                      step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
     if as_json:
         payload = report.as_dict() | {"skipped": workspace.problems}
         click.echo(redact(json.dumps(payload, ensure_ascii=False, indent=2)))

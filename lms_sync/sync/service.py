@@ -21,7 +21,8 @@ from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.pull import catalogue_people, pull_courses, run_targets
 from lms_sync.push import push
-from lms_sync.records.errors import RecordsWriteError
+from lms_sync.records.errors import RecordsWriteError, first_line
+from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.store import RecordsStore
 from lms_sync.redaction import redact
 from lms_sync.sync.active import split_active
@@ -105,8 +106,7 @@ def _finish(store: RecordsStore, report: SyncReport) -> None:
 
 
 def _first_line(error: SQLAlchemyError) -> str:
-    cause = getattr(error, "orig", None) or error
-    return f"{type(cause).__name__}: {(str(cause).strip().splitlines() or [''])[0]} (is another program writing to it?)"
+    return f"{first_line(error)} (is another program writing to it?)"
 
 
 class _Sync:
@@ -162,7 +162,8 @@ class _Sync:
 
     def push(self, workspace: Workspace, active: Sequence[DesiredCourse]) -> None:
         try:
-            report = push(self.client, active, self.settings.push, frameworks=workspace.frameworks, step=self.progress)
+            report = push(self.client, active, self.settings.push, frameworks=workspace.frameworks,
+                          cache=ObservationCache(self.store.engine, self.settings.moodle.url), step=self.progress)
         except MoodleError as error:
             raise _Stop(f"during push: {error}") from None
         self.report.push = report

@@ -1,0 +1,98 @@
+"""push with the records database's observation cache, end to end through the CLI: an unchanged course is not read
+again, but whatever changes Moodle's own counters (a section renamed in Moodle, a deleted welcome post) is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from lms_sync.moodle.client import MoodleClient
+from tests.fake_moodle import FakeMoodle
+from tests.test_push_e2e import (
+    SECTIONS,
+    run_cli,
+    seed_accounts,
+    seed_blueprint,
+    seed_competency_scale,
+    state,
+    write_config,
+)
+
+
+@pytest.fixture
+def world(fake_moodle: FakeMoodle, catalogue: Path, tmp_path: Path) -> tuple[FakeMoodle, Path]:
+    """The example catalogue pushed once, on a site whose service lacks the batch function (every read counts)."""
+    seed_blueprint(fake_moodle)
+    seed_accounts(fake_moodle, catalogue)
+    config = write_config(fake_moodle, tmp_path, catalogue, seed_competency_scale(fake_moodle),
+                          extra="batch_reads = false")
+    assert run_cli(config, "push").exit_code == 0
+    fake_moodle.reset_counters()
+    return fake_moodle, config
+
+
+def _admin(fake: FakeMoodle) -> MoodleClient:
+    return MoodleClient(fake.url, SecretStr(fake.token), retries=0)
+
+
+def test_an_unchanged_world_costs_a_constant_number_of_reads(world) -> None:
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    assert fake.write_calls() == 0
+    # One request per kind of read, whatever the number of runs (3 here): nothing per course or per person.
+    course_reads = {name: count for name, count in fake.calls.items() if not name.startswith("core_competency_")}
+    assert course_reads == {
+        "core_webservice_get_site_info": 1, "core_course_get_categories": 1,
+        "core_course_get_courses_by_field": 2,  # the runs' category, the blueprint
+        "core_enrol_get_enrolled_users_with_capability": 1, "mod_forum_get_forums_by_courses": 1,
+        "core_calendar_get_calendar_events": 1,
+    }
+
+
+def test_a_section_renamed_in_moodle_is_read_again_and_renamed_back(world) -> None:
+    fake, config = world
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-01")
+    section = next(s for s in fake.site.sections.values() if s.course == course.id and s.section == 3)
+    _admin(fake).call("core_update_inplace_editable", component="format_topics", itemtype="sectionname",
+                      itemid=section.id, value="Vertrauen (umbenannt)")
+    fake.reset_counters()
+    result = run_cli(config, "push", "--json")
+    assert result.exit_code == 0, result.output
+    # Only the course whose revision changed: read, renamed back, read again for the cache.
+    assert fake.calls["core_course_get_contents"] == 2
+    assert fake.calls["core_update_inplace_editable"] == 1
+    assert [name for _, name in state(fake)["lms-sync-kvz-2027-01"]["sections"]] == SECTIONS
+    fake.reset_counters()
+    assert run_cli(config, "push").exit_code == 0
+    assert fake.write_calls() == 0 and "core_course_get_contents" not in fake.calls
+
+
+def test_a_deleted_welcome_post_is_noticed_and_posted_again(world) -> None:
+    fake, config = world
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-02")
+    forums = {f.id for f in fake.site.instances["forum"].values() if f.course == course.id}
+    [post] = [key for key, d in fake.site.discussions.items() if d.forum in forums]
+    before = state(fake)["lms-sync-kvz-2027-02"]["posts"]
+    del fake.site.discussions[post]
+    assert run_cli(config, "push").exit_code == 0
+    assert fake.calls["mod_forum_add_discussion"] == 1
+    assert state(fake)["lms-sync-kvz-2027-02"]["posts"] == before
+    fake.reset_counters()
+    assert run_cli(config, "push").exit_code == 0
+    assert fake.write_calls() == 0 and "mod_forum_get_forum_discussions" not in fake.calls
+
+
+def test_a_trainers_own_announcement_does_not_hide_a_missing_welcome_post(world) -> None:
+    """Same number of discussions as before, but not the same ones: the count moved in between, so push re-reads."""
+    fake, config = world
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-03")
+    forum = next(f for f in fake.site.instances["forum"].values() if f.course == course.id and f.type == "news")
+    [welcome] = [key for key, d in fake.site.discussions.items() if d.forum == forum.id]
+    _admin(fake).call("mod_forum_add_discussion", forumid=forum.id, subject="Raumänderung", message="<p>Raum 2</p>")
+    assert run_cli(config, "push").exit_code == 0  # reads the 2 discussions: welcome post present
+    del fake.site.discussions[welcome]
+    fake.reset_counters()
+    assert run_cli(config, "push").exit_code == 0
+    assert fake.calls["mod_forum_get_forum_discussions"] == 1 and fake.calls["mod_forum_add_discussion"] == 1
