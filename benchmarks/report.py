@@ -24,13 +24,16 @@ class Measurements:
     lms_first_push: PhaseResult
     lms_repush: PhaseResult
     lms_repush_unbatched: PhaseResult
+    lms_repush_unbatched_cold: PhaseResult
+    """the same re-push with an empty observation cache (informational: no target)"""
     lms_pull: PhaseResult
     naive_first_push: PhaseResult
     naive_repush: PhaseResult
     naive_pull: PhaseResult
 
     def all(self) -> list[PhaseResult]:
-        return [self.lms_first_push, self.lms_repush, self.lms_repush_unbatched, self.lms_pull,
+        return [self.lms_first_push, self.lms_repush, self.lms_repush_unbatched, self.lms_repush_unbatched_cold,
+                self.lms_pull,
                 self.naive_first_push, self.naive_repush, self.naive_pull]
 
 
@@ -53,7 +56,7 @@ def _row(client: str, phase: PhaseResult) -> str:
 def table(m: Measurements) -> list[str]:
     lines = [f"  {'phase':<34} {'client':<9} {'requests':>8} {'write calls':>11} {'wall time':>11} {'peak RSS':>10}"]
     pairs = [(m.lms_first_push, m.naive_first_push), (m.lms_repush, m.naive_repush), (m.lms_repush_unbatched, None),
-             (m.lms_pull, m.naive_pull)]
+             (m.lms_repush_unbatched_cold, None), (m.lms_pull, m.naive_pull)]
     for lms, naive in pairs:
         lines.append(_row("lms-sync", lms))
         if naive is not None:

@@ -20,6 +20,7 @@ from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.pull import DEFAULT_PAGE_SIZE, catalogue_people, pull_courses, run_targets
 from lms_sync.push import push
+from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.store import RecordsStore
 from tests.fake_moodle import FakeMoodle
 
@@ -70,8 +71,8 @@ class _World:
         finally:
             self.fake.latency = 0.0
 
-    def lms_push(self, client: MoodleClient) -> None:
-        report = push(client, self.courses, self.settings)
+    def lms_push(self, client: MoodleClient, cache: ObservationCache | None = None) -> None:
+        report = push(client, self.courses, self.settings, cache=cache)
         if report.failures:
             raise RuntimeError(f"lms-sync push failed: {report.failures}")
 
@@ -95,18 +96,23 @@ def _records(store: RecordsStore) -> tuple[list[Any], list[Any]]:
 
 
 def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
-    """First push, no-op re-push (batched reads, then without the batch function), pull — one fake throughout."""
+    """First push, no-op re-push (batched reads, then without the batch function, then that again with an empty
+    observation cache, as on a new machine), pull — one fake and one records database throughout."""
     world = _World(config)
-    first, _ = world.measured("first push", client := world.client(), lambda: world.lms_push(client))
-    state = world.state()
-    again, _ = world.measured("no-op re-push", client := world.client(), lambda: world.lms_push(client))
-    unbatched, _ = world.measured("no-op re-push, batch_reads=False", client := world.client(batch_reads=False),
-                                  lambda: world.lms_push(client))
-    seed_responses(world.fake, world.courses, config.respondents)
     with RecordsStore.open(f"sqlite:///{records_dir / 'lms-sync.db'}") as store:
+        cache = ObservationCache(store.engine, world.fake.url)
+        first, _ = world.measured("first push", client := world.client(), lambda: world.lms_push(client, cache))
+        state = world.state()
+        again, _ = world.measured("no-op re-push", client := world.client(), lambda: world.lms_push(client, cache))
+        unbatched, _ = world.measured("no-op re-push, batch_reads=False", client := world.client(batch_reads=False),
+                                      lambda: world.lms_push(client, cache))
+        with RecordsStore.open(f"sqlite:///{records_dir / 'new-machine.db'}") as empty:
+            cold, _ = world.measured("no-op re-push, unbatched, no cache", client := world.client(batch_reads=False),
+                                     lambda: world.lms_push(client, ObservationCache(empty.engine, world.fake.url)))
+        seed_responses(world.fake, world.courses, config.respondents)
         pulled, _ = world.measured("pull", client := world.client(), lambda: world.lms_pull(client, store))
         records = _records(store)
-    return ScenarioOutcome([first, again, unbatched, pulled], state, records)
+    return ScenarioOutcome([first, again, unbatched, cold, pulled], state, records)
 
 
 def naive_push_scenario(config: BenchConfig) -> ScenarioOutcome:

@@ -47,11 +47,16 @@ def test_naive_client_and_lms_sync_end_in_the_same_site_and_records(outcomes) ->
 
 def test_each_client_keeps_its_call_pattern(outcomes) -> None:
     lms, (naive_push, naive_repush, naive_pull) = outcomes
-    first, repush, unbatched, pull = lms.phases
+    first, repush, unbatched, cold, pull = lms.phases
     assert first.calls["enrol_manual_enrol_users"] == (1, 0)
     assert naive_push.phases[0].calls["enrol_manual_enrol_users"] == (PEOPLE, 0)
     assert naive_push.phases[0].calls["core_group_add_group_members"] == (16, 0)
-    assert repush.write_calls == 0 and unbatched.write_calls == 0
+    assert repush.write_calls == 0 and unbatched.write_calls == 0 and cold.write_calls == 0
+    # The observation cache spares one contents read per course and one discussions read per forum.
+    assert cold.calls["core_course_get_contents"] == (2, 0) and "core_course_get_contents" not in unbatched.calls
+    assert cold.calls["mod_forum_get_forum_discussions"] == (2, 0)
+    # Constant in the number of runs: site, categories, course listing, blueprint, enrolled users, forums, events.
+    assert unbatched.requests == 7
     assert "tool_mobile_call_external_functions" not in unbatched.calls
     assert naive_repush.phases[0].write_calls > 0  # it sends every enrolment and membership again
     assert pull.requests < naive_pull.phases[0].requests
