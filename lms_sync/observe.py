@@ -7,6 +7,7 @@ cache does not hold at Moodle's current version, accounts of people not enrolled
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from collections.abc import Sequence
@@ -66,6 +67,11 @@ def course_from(record: dict[str, Any]) -> ObservedCourse:
         categoryid=int(record.get("categoryid") or 0),
         cacherev=int(record.get("cacherev") or 0),
     )
+
+
+def subject_digest(subject: str) -> str:
+    """How the observation cache keeps a discussion subject: enough to recognise lms-sync's own, unreadable."""
+    return hashlib.sha256(subject.encode()).hexdigest()
 
 
 def contents_payload(sections: Sequence[dict[str, Any]]) -> dict[str, list[list[Any]]]:
@@ -183,11 +189,11 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequen
     runs = [(desired, site.courses[desired.idnumber]) for desired in courses if desired.idnumber in site.courses]
     contents = cache.get_many("contents", {c.id: c.cacherev for _, c in runs}) if cache else {}
     forums = {c.news_forum_id: c for _, c in runs if c.news_forum_id is not None and c.news_forum_discussions}
-    discussions = cache.get_many("discussions", {i: c.news_forum_discussions for i, c in forums.items()}) if cache else {}
+    digests = cache.get_many("discussions", {i: c.news_forum_discussions for i, c in forums.items()}) if cache else {}
     unread = [c for _, c in runs if c.id not in contents]
     unlisted = [c for d, c in runs if all_groups or any(c.group_id(d.group_idnumber(n), name) is None
                                                         for n, name in enumerate(d.group_names, start=1))]
-    forums_unread = [forum for forum in forums if forum not in discussions]
+    forums_unread = [forum for forum in forums if forum not in digests]
     emails = sorted({p.email for c in courses for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
     email_chunks = list(client.chunks("values", emails, field="email"))
     calls: list[Call] = [("core_course_get_contents", {"courseid": c.id}) for c in unread]
@@ -201,18 +207,21 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequen
         course.groups.update({int(g["id"]): ObservedGroup(id=int(g["id"]), name=text(g.get("name")),
                                                           idnumber=str(g.get("idnumber") or ""))
                               for g in checked(next(results))})
-    for forum in forums_unread:
-        discussions[forum] = sorted({text(d.get("subject") or d.get("name"))
-                                     for d in checked(next(results)).get("discussions", [])})
+    subjects = {forum: {text(d.get("subject") or d.get("name")) for d in checked(next(results)).get("discussions", [])}
+                for forum in forums_unread}
     for _ in email_chunks:
         _add_users(site, checked(next(results)))
-    for _, course in runs:
+    digests.update({forum: sorted(map(subject_digest, found)) for forum, found in subjects.items()})
+    for desired, course in runs:
         add_contents(course, contents[course.id])
-        if course.news_forum_id in discussions:
-            course.post_subjects = set(discussions[course.news_forum_id])
+        if course.news_forum_id in digests:
+            course.post_digests = set(digests[course.news_forum_id])
+            wanted = {desired.welcome.subject} if desired.welcome else set()
+            course.post_subjects = subjects.get(course.news_forum_id) or {
+                subject for subject in wanted if subject_digest(subject) in course.post_digests}
     if cache:
         cache.put_many("contents", {c.id: (c.cacherev, contents[c.id]) for c in unread})
-        cache.put_many("discussions", {f: (forums[f].news_forum_discussions, discussions[f]) for f in forums_unread})
+        cache.put_many("discussions", {f: (forums[f].news_forum_discussions, digests[f]) for f in forums_unread})
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
 
 

@@ -82,6 +82,9 @@ class ObservedCourse:
     news_forum_cmids: set[int] = field(default_factory=set)
     news_forum_discussions: int = 0
     post_subjects: set[str] = field(default_factory=set)
+    """subjects of the announcements known to be there (from the observation cache: only the wanted ones)"""
+    post_digests: set[str] = field(default_factory=set)
+    """`observe.subject_digest` of every announcement's subject"""
 
     def group_id(self, idnumber: str, name: str) -> int | None:
         """The group lms-sync made with `idnumber`, else the one called `name` (Moodle keeps names unique per course)."""

@@ -24,7 +24,7 @@ from lms_sync.moodle.errors import (
     MoodleTransientError,
     WriteOutcomeUnknown,
 )
-from lms_sync.observe import by_field, checked, contents_payload, observe
+from lms_sync.observe import by_field, checked, contents_payload, observe, subject_digest
 from lms_sync.observed import ObservedSite
 from lms_sync.plan import Change, Plan, RunPlan, diff
 from lms_sync.records.observation_cache import ObservationCache
@@ -73,9 +73,9 @@ class _Applier:
         self.group_ids: dict[str, int] = {}
         """idnumber -> id of the groups this push created"""
         self.news_forums = {idnumber: c.news_forum_id for idnumber, c in site.courses.items() if c.news_forum_id}
-        self.discussions = {c.news_forum_id: (c.news_forum_discussions, c.post_subjects)
+        self.discussions = {c.news_forum_id: (c.news_forum_discussions, c.post_digests)
                             for c in site.courses.values() if c.news_forum_id}
-        """forum id -> (number of discussions, their subjects) as observed"""
+        """forum id -> (number of discussions, digests of their subjects) as observed"""
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
 
@@ -337,12 +337,12 @@ class _Applier:
                 continue
             if self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
                            message=change.fields["message"], options=[{"name": "discussionsubscribe", "value": 0}]):
-                count, subjects = self.discussions.get(forum, (0, set()))
-                self.discussions[forum] = (count + 1, subjects | {change.fields["subject"]})
+                count, digests = self.discussions.get(forum, (0, set()))
+                self.discussions[forum] = (count + 1, digests | {subject_digest(change.fields["subject"])})
                 posted[forum] = self.discussions[forum]
         if self.cache:
             # Any other change to the forum changes its count, so a stale entry is never used.
-            self.cache.put_many("discussions", {f: (count, sorted(subjects)) for f, (count, subjects) in posted.items()})
+            self.cache.put_many("discussions", {f: (count, sorted(digests)) for f, (count, digests) in posted.items()})
 
     def apply(self) -> None:
         for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,

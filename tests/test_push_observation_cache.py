@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import create_engine, select
 
 from lms_sync.moodle.client import MoodleClient
+from lms_sync.observe import subject_digest
+from lms_sync.records.schema import observation_cache
 from tests.fake_moodle import FakeMoodle
 from tests.test_push_e2e import (
     SECTIONS,
@@ -96,3 +99,16 @@ def test_a_trainers_own_announcement_does_not_hide_a_missing_welcome_post(world)
     fake.reset_counters()
     assert run_cli(config, "push").exit_code == 0
     assert fake.calls["mod_forum_get_forum_discussions"] == 1 and fake.calls["mod_forum_add_discussion"] == 1
+
+
+def test_the_cache_keeps_announcement_subjects_only_as_digests(world, tmp_path: Path) -> None:
+    fake, _ = world
+    subjects = {subject for course in state(fake).values() if isinstance(course, dict) for subject in course["posts"]}
+    engine = create_engine(f"sqlite:///{tmp_path / 'records.db'}")
+    with engine.connect() as connection:
+        rows = connection.execute(select(observation_cache.c.kind, observation_cache.c.payload)).all()
+    engine.dispose()
+    assert {kind for kind, _ in rows} == {"contents", "discussions"}
+    stored = " ".join(payload for kind, payload in rows if kind == "discussions")
+    assert subjects and not any(subject in stored for subject in subjects)
+    assert all(subject_digest(subject) in stored for subject in subjects)
