@@ -112,3 +112,13 @@ def test_the_cache_keeps_announcement_subjects_only_as_digests(world, tmp_path: 
     stored = " ".join(payload for kind, payload in rows if kind == "discussions")
     assert subjects and not any(subject in stored for subject in subjects)
     assert all(subject_digest(subject) in stored for subject in subjects)
+
+
+def test_a_records_database_that_cannot_be_opened_costs_reads_not_the_push(world, tmp_path: Path) -> None:
+    fake, config = world
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        str(tmp_path / "records.db"), str(tmp_path / "no-such-dir" / "records.db")), encoding="utf-8")
+    result = run_cli(config, "push")
+    assert result.exit_code == 0, result.output
+    assert "warning: records database" in result.stderr and "reading everything from Moodle" in result.stderr
+    assert fake.write_calls() == 0 and fake.calls["core_course_get_contents"] == 3

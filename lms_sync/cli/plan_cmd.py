@@ -14,13 +14,12 @@ from typing import Any
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
-from lms_sync.cli.records_access import open_records
+from lms_sync.cli.records_access import observation_cache
 from lms_sync.exit_codes import ExitCode
 from lms_sync.observe import observe
 from lms_sync.observed import ObservedSite
 from lms_sync.plan import diff
 from lms_sync.push import push
-from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.redaction import redact
 from lms_sync.rendering import render_text
 from lms_sync.workspace import Workspace, WorkspaceError, load_workspace
@@ -88,8 +87,7 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     """Create or update RUN's course, people, groups, dates and welcome post in Moodle (default: every run)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
     show_steps = sys.stderr.isatty() and not as_json
-    with open_records(app) as store:
-        cache = ObservationCache(store.engine, app.settings.moodle.url)
+    with observation_cache(app) as cache:
         report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks,
                       prune=prune, cache=cache,
                       step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
