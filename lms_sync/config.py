@@ -133,12 +133,18 @@ class SyncSettings(_Section):
                                   description="the steps `lms-sync sync` runs (always in the order check, push, pull)")
 
 
+class ReportSettings(_Section):
+    min_responses: int = Field(3, ge=1, description="evaluation results of fewer answers are withheld, so that no "
+                                                     "answer can be traced to a person")
+
+
 class Settings(_Section):
     moodle: MoodleSettings = MoodleSettings()
     records: RecordsSettings = RecordsSettings()
     catalogue: CatalogueSettings = CatalogueSettings()
     push: PushSettings = PushSettings()
     sync: SyncSettings = SyncSettings()
+    reports: ReportSettings = ReportSettings()
     source: Path | None = Field(None, exclude=True)
 
     def base_dir(self) -> Path:

@@ -40,8 +40,12 @@ def filled(records_store: RecordsStore) -> RecordsStore:
     return records_store
 
 
-def write(store: RecordsStore, scope: EvaluationScope, folder: Path, formats: str = "both") -> dict[str, Path]:
-    paths = write_evaluation_report(store, scope, folder, formats=formats, timezone=BERLIN, now=NOW)  # type: ignore[arg-type]
+def write(store: RecordsStore, scope: EvaluationScope, folder: Path, formats: str = "both",
+          min_responses: int = 1) -> dict[str, Path]:
+    """The report files; by default every answer is shown, as these tests check the arithmetic on a few answers
+    (tests/test_reports_withheld.py covers the withholding of runs with too few answers)."""
+    paths = write_evaluation_report(store, scope, folder, formats=formats, timezone=BERLIN, now=NOW,  # type: ignore[arg-type]
+                                    min_responses=min_responses)
     return {path.suffix: path for path in paths}
 
 

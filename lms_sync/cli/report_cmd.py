@@ -69,7 +69,8 @@ def evaluation_command(
     scope = _scope(run, template, trainer)
     timezone = ZoneInfo(app.settings.catalogue.timezone)
     with open_records(app) as store:
-        paths = write_evaluation_report(store, scope, output_dir, formats=report_format, timezone=timezone)
+        paths = write_evaluation_report(store, scope, output_dir, formats=report_format, timezone=timezone,
+                                        min_responses=app.settings.reports.min_responses)
     _echo_written(paths)
 
 

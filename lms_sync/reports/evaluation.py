@@ -1,5 +1,8 @@
 """The evaluation report's content: per questionnaire, response rates and per-item distributions (rated and choice items)
 for each run, each trainer and all runs together, plus the free-text answers. Pure: built from `RecordsStore.evaluation_data`.
+
+Answers of a run with fewer than `min_responses` answers are withheld everywhere — in its own row, in the trainer and
+total rows (else subtraction would reveal them) and its free texts — so that no answer can be traced to a person.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from lms_sync.reports.statistics import ItemStats, item_stats, pooled, response_
 ScopeKind = Literal["run", "template", "trainer"]
 RowKind = Literal["run", "trainer", "total"]
 ALL_RUNS_CAPTION = "Alle Durchgänge"
+MIN_RESPONSES = 3
 StatsT = TypeVar("StatsT", ItemStats, ChoiceStats)
 
 
@@ -66,6 +70,16 @@ class StatsRow(Generic[StatsT]):
     stats: StatsT
     run: RunResponses | None = None
     """The run's response figures, for rows of kind "run"."""
+    withheld_n: int | None = None
+    """Set when the row has too few answers to be shown: their number; `stats` then counts nothing."""
+
+    @property
+    def withheld(self) -> bool:
+        return self.withheld_n is not None
+
+    @property
+    def n(self) -> int:
+        return self.stats.n if self.withheld_n is None else self.withheld_n
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,8 @@ class ItemSection:
     rows: tuple[StatsRow[ItemStats], ...] = ()
     choice_rows: tuple[StatsRow[ChoiceStats], ...] = ()
     answers: tuple[FreeText, ...] = ()
+    withheld_runs: tuple[str, ...] = ()
+    """Runs whose answers to this item are not shown (too few), by caption."""
 
     def row(self, kind: RowKind, caption: str) -> StatsRow[ItemStats] | None:
         return next((row for row in self.rows if (row.kind, row.caption) == (kind, caption)), None)
@@ -129,6 +145,7 @@ class EvaluationReport:
     title: str
     generated_at: datetime
     questionnaires: tuple[QuestionnaireSection, ...]
+    min_responses: int = MIN_RESPONSES
 
 
 def _items_in_order(evaluations: Sequence[CourseEvaluation]) -> list[ReportItem]:
@@ -181,30 +198,58 @@ def _rows(
     trainer_names: Mapping[str, str],
     count: Callable[[Sequence[EvaluationAnswer], ReportItem], StatsT],
     pool: Callable[[Iterable[StatsT]], StatsT],
+    min_responses: int,
 ) -> tuple[StatsRow[StatsT], ...]:
-    """A row per run that asked `item`; with several runs also per trainer (template scope) and all runs pooled."""
+    """A row per run that asked `item`; with several runs also per trainer (template scope) and all runs pooled.
+
+    Pooled rows take only the runs that are shown themselves, and are withheld in turn when they have too few answers.
+    """
+    nothing = count([], item)
     per_run = [
         (evaluation, run, count(answers, item))
         for evaluation, run in runs
         if (answers := _answers_to(evaluation, item)) is not None
     ]
-    rows = [StatsRow("run", run.caption, stats, run) for _, run, stats in per_run]
+    rows = [
+        StatsRow("run", run.caption, nothing, run, withheld_n=stats.n) if 0 < stats.n < min_responses
+        else StatsRow("run", run.caption, stats, run)
+        for _, run, stats in per_run
+    ]
     if len(per_run) < 2:
         return tuple(rows)
+
+    def pooled_row(kind: RowKind, caption: str, members: Sequence[tuple[StatsT, bool]]) -> StatsRow[StatsT]:
+        shown: list[StatsT] = [nothing]  # first, so a pool of withheld runs only still lists every value at 0
+        shown += [one for one, withheld in members if not withheld]
+        stats = pool(shown)
+        answered = sum(one.n for one, _ in members)
+        if stats.n < min_responses and answered:
+            return StatsRow(kind, caption, nothing, withheld_n=answered)
+        return StatsRow(kind, caption, stats)
+
+    members = [(evaluation, (stats, row.withheld)) for (evaluation, _, stats), row in zip(per_run, rows, strict=True)]
     if scope.kind == "template":
         trainers = sorted(
             {email for evaluation, _, _ in per_run for email in evaluation.trainer_emails}, key=lambda email: trainer_names[email]
         )
         rows += [
-            StatsRow("trainer", trainer_names[email], pool(s for e, _, s in per_run if email in e.trainer_emails))
+            pooled_row("trainer", trainer_names[email], [m for e, m in members if email in e.trainer_emails])
             for email in trainers
         ]
-    rows.append(StatsRow("total", ALL_RUNS_CAPTION, pool(stats for _, _, stats in per_run)))
+    rows.append(pooled_row("total", ALL_RUNS_CAPTION, [m for _, m in members]))
     return tuple(rows)
 
 
+def _withheld(rows: Sequence[StatsRow[ItemStats]] | Sequence[StatsRow[ChoiceStats]]) -> tuple[str, ...]:
+    return tuple(row.caption for row in rows if row.kind == "run" and row.withheld)
+
+
 def _questionnaire(
-    name: str, evaluations: Sequence[CourseEvaluation], scope: EvaluationScope, trainer_names: Mapping[str, str]
+    name: str,
+    evaluations: Sequence[CourseEvaluation],
+    scope: EvaluationScope,
+    trainer_names: Mapping[str, str],
+    min_responses: int,
 ) -> QuestionnaireSection:
     runs = [
         (
@@ -221,12 +266,16 @@ def _questionnaire(
     sections = []
     for item in _items_in_order(evaluations):
         if item.kind == "rated":
-            sections.append(ItemSection(item, rows=_rows(runs, item, scope, trainer_names, _rated_stats, pooled)))
+            rows = _rows(runs, item, scope, trainer_names, _rated_stats, pooled, min_responses)
+            sections.append(ItemSection(item, rows=rows, withheld_runs=_withheld(rows)))
         elif item.kind == "choice":
-            choice_rows = _rows(runs, item, scope, trainer_names, _choice_stats, pooled_choices)
-            sections.append(ItemSection(item, choice_rows=choice_rows))
+            choice_rows = _rows(runs, item, scope, trainer_names, _choice_stats, pooled_choices, min_responses)
+            sections.append(ItemSection(item, choice_rows=choice_rows, withheld_runs=_withheld(choice_rows)))
         else:
-            sections.append(ItemSection(item, answers=tuple(t for e in evaluations for t in _texts(e, item))))
+            texts = [(e, _texts(e, item)) for e in evaluations]
+            shown = tuple(t for e, found in texts if len(e.responses) >= min_responses for t in found)
+            withheld = tuple(run_caption(e.course) for e, found in texts if found and len(e.responses) < min_responses)
+            sections.append(ItemSection(item, answers=shown, withheld_runs=withheld))
     return QuestionnaireSection(
         name=name, anonymous=any(e.anonymous for e in evaluations), runs=tuple(run for _, run in runs), items=tuple(sections)
     )
@@ -247,14 +296,20 @@ def build_evaluation_report(
     evaluations: Sequence[CourseEvaluation],
     trainer_names: Mapping[str, str],
     generated_at: datetime,
+    *,
+    min_responses: int = MIN_RESPONSES,
 ) -> EvaluationReport:
     """Group the (non-empty) evaluations by questionnaire name, first-seen order, and compute every number shown.
 
-    `trainer_names` maps each trainer e-mail in `evaluations` (and a trainer scope's e-mail) to the printed name.
+    `trainer_names` maps each trainer e-mail in `evaluations` (and a trainer scope's e-mail) to the printed name;
+    answers of a run with fewer than `min_responses` answers are withheld (see the module's docstring).
     """
     by_name: dict[str, list[CourseEvaluation]] = {}
     for evaluation in evaluations:
         by_name.setdefault(evaluation.feedback_name, []).append(evaluation)
-    questionnaires = tuple(_questionnaire(name, group, scope, trainer_names) for name, group in by_name.items())
+    questionnaires = tuple(
+        _questionnaire(name, group, scope, trainer_names, min_responses) for name, group in by_name.items()
+    )
     title = _title(scope, evaluations, trainer_names)
-    return EvaluationReport(scope=scope, title=title, generated_at=generated_at, questionnaires=questionnaires)
+    return EvaluationReport(scope=scope, title=title, generated_at=generated_at, questionnaires=questionnaires,
+                            min_responses=min_responses)

@@ -1,5 +1,6 @@
 """The evaluation report's numbers as CSV: one row per questionnaire x rated item x report row (run, trainer, total),
 and per choice item one row per report row x option. Same figures as the HTML; free-text answers stay in the HTML only.
+A row with too few answers to be shown keeps only its n, and says `withheld = yes`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ FIXED_COLUMNS = (
     "n",
     "mean",
 )
-CHOICE_COLUMNS = ("item_kind", "option", "option_count", "option_share")
+CHOICE_COLUMNS = ("item_kind", "option", "option_count", "option_share", "withheld")
 """After the count_<value> columns, so files read by column position before choice items were reported still read."""
 AnyStatsRow = StatsRow[ItemStats] | StatsRow[ChoiceStats]
 
@@ -53,7 +54,7 @@ def _leading_columns(
     """Every column up to `n`: the questionnaire, the report row with its run's response rate, the item."""
     return [
         questionnaire.name,
-        "yes" if questionnaire.anonymous else "no",
+        _yes_no(questionnaire.anonymous),
         row.kind,
         row.caption,
         *_run_columns(row, timezone),
@@ -67,21 +68,29 @@ def _rows(report: EvaluationReport, values: list[int], timezone: ZoneInfo) -> It
     for questionnaire in report.questionnaires:
         for section in questionnaire.items:
             for rated in section.rows:
+                counts = no_counts if rated.withheld else [rated.stats.counts.get(value, "") for value in values]
                 yield [
                     *_leading_columns(questionnaire, section, rated, timezone),
-                    rated.stats.n,
+                    rated.n,
                     number(rated.stats.mean),
-                    *(rated.stats.counts.get(value, "") for value in values),
+                    *counts,
                     "rated",
                     "",
                     "",
                     "",
+                    _yes_no(rated.withheld),
                 ]
             for chosen in section.choice_rows:
                 leading = _leading_columns(questionnaire, section, chosen, timezone)
-                for option, count in chosen.stats.counts.items():
+                if chosen.withheld:
+                    yield [*leading, chosen.n, "", *no_counts, "choice", "", "", "", "yes"]
+                for option, count in () if chosen.withheld else chosen.stats.counts.items():
                     share = number(chosen.stats.share(option)) if chosen.stats.n else ""
-                    yield [*leading, chosen.stats.n, "", *no_counts, "choice", option, count, share]
+                    yield [*leading, chosen.stats.n, "", *no_counts, "choice", option, count, share, "no"]
+
+
+def _yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
 
 
 def evaluation_csv(report: EvaluationReport, timezone: ZoneInfo) -> str:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from lms_sync.records.queries import CourseEvaluation
 from lms_sync.records.store import RecordsStore
 from lms_sync.reports.csv_output import CSV_ENCODING
-from lms_sync.reports.evaluation import EvaluationScope, build_evaluation_report
+from lms_sync.reports.evaluation import MIN_RESPONSES, EvaluationScope, build_evaluation_report
 from lms_sync.reports.evaluation_csv import evaluation_csv
 from lms_sync.reports.participation import build_participation_report, participation_csv
 from lms_sync.reports.queries import person_names
@@ -57,6 +57,7 @@ def write_evaluation_report(
     formats: ReportFormat = "both",
     timezone: ZoneInfo,
     now: datetime | None = None,
+    min_responses: int = MIN_RESPONSES,
 ) -> list[Path]:
     """Write evaluation-<scope>.html and/or .csv into `folder`; returns the paths written."""
     evaluations = _evaluation_data(store, scope)
@@ -69,7 +70,7 @@ def write_evaluation_report(
     if scope.kind == "trainer":
         emails.add(scope.value)
     names = person_names(store, emails)
-    report = build_evaluation_report(scope, evaluations, names, now or datetime.now(UTC))
+    report = build_evaluation_report(scope, evaluations, names, now or datetime.now(UTC), min_responses=min_responses)
     stem = _file_stem("evaluation", scope.value) if scope.kind == "run" else _file_stem("evaluation", scope.kind, scope.value)
     written = []
     if formats in ("html", "both"):
