@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import Choices, instrument
 from tests.contract import VERSIONS, recordings
 
@@ -104,11 +104,15 @@ def test_enrolled_users_with_roles_groups_and_a_deleted_user_skipped(recorded: d
     deleted = {"id": 99, "username": "deleted", "fullname": " ", "email": "d41d8cd98f00b204e9800998ecf8427e",
                "roles": [], "groups": []}
     notes: list[str] = []
-    users = enrolled_users([*recorded["039"], deleted], notes.append)
+    # The onlyactive listing with userfields=id, shaped like recording 040 (userfields keeps id and fullname).
+    active = active_user_ids([{"id": 5, "fullname": "Anna Schmidt"}])
+    users = enrolled_users([*recorded["039"], deleted], notes.append, active=active)
 
     assert len(users) == len(recorded["039"]) and len(notes) == 1 and "99" in notes[0]
     anna = next(user for user in users if user.user_id == 5)
     assert (anna.email, anna.roles, anna.groups) == ("anna.schmidt@example.org", ("student",), ("Gruppe A – Verwaltung",))
+    assert anna.status == 0 and {user.status for user in users if user.user_id != 5} == {1}
+    assert {user.status for user in enrolled_users(recorded["039"], notes.append)} == {None}, "unknown"
     recorded_students = [u["id"] for u in recorded["039"] if any(r["shortname"] == "student" for r in u["roles"])]
     assert students(users) == recorded_students and 15 not in recorded_students
 

@@ -1,9 +1,12 @@
 """`pull_courses` against the fake Moodle on SQLite and PostgreSQL: records match Moodle, re-pulls change nothing,
-anonymous answers stay unlinked, failures stay with their course, and the pull needs few requests."""
+anonymous answers stay unlinked, failures stay with their course, enrolment status is kept, and the pull needs few
+requests."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
@@ -26,11 +29,15 @@ from lms_sync.records.schema import (
     pull_journal,
 )
 from lms_sync.records.store import RecordsStore
+from lms_sync.reports.files import write_participation_report
 from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
+from tests.fake_moodle.errors import no_permission
 from tests.fake_moodle.handlers.competency_ratings import add_plan
 from tests.fake_moodle.operations import add_feedback_item
+from tests.fake_moodle.state import NOW
 from tests.pull_site import Workshop, add_workshop
+from tests.reports_parsing import parse_html, read_csv
 
 RATING_READS = {"tool_lp_data_for_user_competency_summary_in_course", "core_competency_list_user_plans"}
 NO_PERMISSION = {"exception": "core\\exception\\required_capability_exception", "errorcode": "nopermissions",
@@ -150,8 +157,9 @@ def test_a_course_whose_reads_fail_keeps_its_records_and_the_other_course_lands(
     _pull(fake_moodle, records_store, *workshops)
     for workshop in workshops:
         fake_moodle.add_feedback_attempt(workshop.survey_id, {"tempo": "3"})
-    # Unbatched, courses are read one after the other: the first course's participant list is refused.
-    fake_moodle.inject("exception", wsfunction="core_enrol_get_enrolled_users", error=NO_PERMISSION)
+    # Unbatched, courses are read one after the other: the first course's participant lists (all and active only,
+    # read concurrently) are refused.
+    fake_moodle.inject("exception", wsfunction="core_enrol_get_enrolled_users", times=2, error=NO_PERMISSION)
 
     report = _pull(fake_moodle, records_store, *workshops, batch_reads=False)
 
@@ -285,3 +293,90 @@ def test_a_course_whose_users_are_all_unreadable_keeps_its_participants(
 
     assert report.courses[0].status == "failed" and "none of the 5 enrolled users" in (report.courses[0].error or "")
     assert _count(records_store, enrolments) == 5
+
+
+def _enrolment_status(store: RecordsStore) -> dict[str, int | None]:
+    return dict(_rows(store, select(people.c.email, enrolments.c.status).join_from(enrolments, people)))
+
+
+def _participation(store: RecordsStore, folder: Path) -> tuple[dict[str, str], str, list[str]]:
+    """The participation report of everything pulled: CSV enrolment state by e-mail, the HTML's text, and the text
+    of the HTML rows marked as suspended."""
+    csv_file, html_file = sorted(write_participation_report(store, [], folder, timezone=ZoneInfo("Europe/Berlin")),
+                                 key=lambda path: path.suffix)
+    document = parse_html(html_file)
+    marked = [row.text for row in document.iter("tr", "suspended")]
+    return {row["email"]: row["enrolment"] for row in read_csv(csv_file)}, document.text, marked
+
+
+@pytest.mark.parametrize("moodle_version", MOODLE_VERSIONS)
+def test_suspended_and_ended_enrolments_are_stored_as_not_active_and_marked_in_the_participation_report(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, tmp_path: Path) -> None:
+    workshop = add_workshop(fake_moodle, "bip-ws-2026-06", size=4, answered=2, surveyed=0)
+    users = fake_moodle.site.users
+    suspended, ended = users[workshop.students[1]], users[workshop.students[3]]
+    fake_moodle.enrol(suspended.id, workshop.course_id, suspended=True)  # what push does to someone taken off the list
+    fake_moodle.enrol(ended.id, workshop.course_id, timeend=NOW - 86400)  # the enrolment period is over
+
+    report = _pull(fake_moodle, records_store, workshop)
+
+    assert report.courses[0].status == "ok" and report.courses[0].skipped == []
+    everyone = {users[user_id].email: 0 for user_id in (*workshop.students, *workshop.trainers)}
+    assert _enrolment_status(records_store) == everyone | {suspended.email: 1, ended.email: 1}
+    states, text, marked = _participation(records_store, tmp_path)
+    assert states == {users[user_id].email: "active" for user_id in workshop.students} | {
+        suspended.email: "suspended", ended.email: "suspended"}
+    # Both students who answered completed the course; the suspended one of them no longer counts.
+    assert "1 von 2 aktiven Teilnehmenden haben den Kurs abgeschlossen · 2 Einschreibungen ausgesetzt." in text
+    assert len(marked) == 2 and all("Einschreibung ausgesetzt" in row for row in marked)
+    assert {email for email in states if any(email in row for row in marked)} == {suspended.email, ended.email}
+
+
+def test_a_changed_enrolment_status_updates_one_row_and_an_unchanged_one_none(
+        fake_moodle: FakeMoodle, records_store: RecordsStore) -> None:
+    workshop = add_workshop(fake_moodle, "bip-ws-2026-07", size=3, answered=1, surveyed=0)
+    _pull(fake_moodle, records_store, workshop)
+    again = _pull(fake_moodle, records_store, workshop)
+    leaver = workshop.students[0]
+    fake_moodle.enrol(leaver, workshop.course_id, suspended=True)
+    suspended = _pull(fake_moodle, records_store, workshop)
+    fake_moodle.enrol(leaver, workshop.course_id)
+    back = _pull(fake_moodle, records_store, workshop)
+
+    assert again.changes.changed == 0
+    for pull in (suspended, back):
+        tables = pull.courses[0].counts.tables  # type: ignore[union-attr]
+        assert pull.changes.changed == 1 and tables["enrolments"].updated == 1
+    assert set(_enrolment_status(records_store).values()) == {0}
+
+
+def _refuse_onlyactive(fake: FakeMoodle) -> None:
+    """The site's web-service user lacks moodle/course:enrolreview: Moodle refuses `onlyactive`, and only that."""
+    listing = fake.handlers["core_enrol_get_enrolled_users"]
+
+    def refusing(site: FakeMoodle, params: dict[str, Any]) -> Any:
+        if any(option["name"] == "onlyactive" for option in params["options"]):
+            raise no_permission("Review course enrolments")
+        return listing(site, params)
+
+    fake.handlers = {**fake.handlers, "core_enrol_get_enrolled_users": refusing}
+
+
+@pytest.mark.parametrize("batch_reads", [True, False])
+def test_a_site_that_refuses_onlyactive_stores_the_course_with_the_status_unknown(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, tmp_path: Path, batch_reads: bool) -> None:
+    workshop = add_workshop(fake_moodle, "bip-ws-2026-08", size=3, answered=1, surveyed=2)
+    fake_moodle.enrol(workshop.students[2], workshop.course_id, suspended=True)
+    _refuse_onlyactive(fake_moodle)
+
+    report = _pull(fake_moodle, records_store, workshop, batch_reads=batch_reads)
+
+    (course,) = report.courses
+    assert course.status == "ok" and (course.users, course.completions, course.responses) == (5, 3, 1 + 2)
+    assert [note for note in course.skipped if "enrolment status" in note] == course.skipped
+    assert len(course.skipped) == 1 and "enrolreview" in course.skipped[0]
+    assert set(_enrolment_status(records_store).values()) == {None}
+    states, text, marked = _participation(records_store, tmp_path)
+    assert set(states.values()) == {"unknown"} and marked == []
+    assert "1 von 3 Teilnehmenden haben den Kurs abgeschlossen · Einschreibungsstatus bei 3 Teilnehmenden unbekannt." in text
+    assert _pull(fake_moodle, records_store, workshop, batch_reads=batch_reads).changes.changed == 0

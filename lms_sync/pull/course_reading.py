@@ -1,8 +1,8 @@
 """Reads one Moodle course for a pull in two rounds of batched reads and builds its `CourseSnapshot`.
 
-Round one: enrolled users and, per feedback, its items, the first page of responses and (named feedback only) the
-non-respondents; round two: every student's completion and the remaining pages of responses. Competency ratings
-follow only for participants who opted in to the consultation.
+Round one: enrolled users (all, and the ids of those whose enrolment is active now) and, per feedback, its items, the
+first page of responses and (named feedback only) the non-respondents; round two: every student's completion and the
+remaining pages of responses. Competency ratings follow only for participants who opted in to the consultation.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from lms_sync.competencies.pull import CompetencyPull, pull_ratings
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
 from lms_sync.observe import text
-from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import instrument, is_anonymous
 from lms_sync.pull.reading_support import Skip, moodle_time, reason
 from lms_sync.pull.targets import CourseTarget
@@ -34,6 +34,8 @@ ACTIVITIES_COMPLETION = "core_completion_get_activities_completion_status"
 FEEDBACK_ITEMS = "mod_feedback_get_items"
 FEEDBACK_RESPONSES = "mod_feedback_get_responses_analysis"
 NON_RESPONDENTS = "mod_feedback_get_non_respondents"
+ACTIVE_IDS_ONLY = ({"name": "onlyactive", "value": 1}, {"name": "userfields", "value": "id"})
+"""Moodle returns no enrolment status: who is missing from this listing is suspended or outside the enrolment's dates."""
 
 SITE_WIDE_ERRORS = (MoodleAuthError, MoodleProtocolError, MoodleTransientError)
 """The token, the connection or the site itself failed: no other course would fare better, so the pull stops."""
@@ -98,7 +100,10 @@ class CourseReader:
 
         course_id = int(course["id"])
         feedback_ids = [int(feedback["id"]) for feedback in feedbacks]
-        first: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {("users", 0): (ENROLLED_USERS, {"courseid": course_id})}
+        first: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {
+            ("users", 0): (ENROLLED_USERS, {"courseid": course_id}),
+            ("active_users", 0): (ENROLLED_USERS, {"courseid": course_id, "options": list(ACTIVE_IDS_ONLY)}),
+        }
         for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
             first[("items", feedback_id)] = (FEEDBACK_ITEMS, {"feedbackid": feedback_id})
             first[("responses", feedback_id)] = (FEEDBACK_RESPONSES, self._page(feedback_id, 0))
@@ -106,7 +111,7 @@ class CourseReader:
                 first[("non_respondents", feedback_id)] = (NON_RESPONDENTS, {"feedbackid": feedback_id})
         answers = read_keyed(self.client, first)
         listed = checked(answers[("users", 0)], "enrolled users") or []
-        users = enrolled_users(listed, skip)
+        users = enrolled_users(listed, skip, active=self._active_user_ids(answers[("active_users", 0)], skip))
         if listed and not users:
             # Storing nobody would erase the course's participants from the records: a site setting hides them.
             raise CourseReadError(f"none of the {len(listed)} enrolled users could be read (are e-mail addresses "
@@ -167,6 +172,16 @@ class CourseReader:
         except MoodleError as error:
             # Without them the course's stored ratings would be dropped: keep the course as it was instead.
             raise CourseReadError(f"competency ratings: {error}") from None
+
+    @staticmethod
+    def _active_user_ids(answer: Any, skip: Skip) -> set[int] | None:
+        """Who Moodle lists as actively enrolled; None (status unknown) when it refuses to say for this course."""
+        if isinstance(answer, MoodleError) and not isinstance(answer, SITE_WIDE_ERRORS):
+            # The participants are still worth storing; only whether their enrolment is active stays open.
+            skip(f"enrolment status of every user (stored as unknown): {answer} (onlyactive needs the capability "
+                 "moodle/course:enrolreview)")
+            return None
+        return active_user_ids(checked(answer, "active enrolments") or [])
 
     def _page(self, feedback_id: int, page: int) -> dict[str, int]:
         return {"feedbackid": feedback_id, "page": page, "perpage": self.page_size}

@@ -1,5 +1,5 @@
 """Turns Moodle's answers about people in a course (`core_enrol_get_enrolled_users`, the two completion functions)
-into snapshot users and completion records.
+into snapshot users with their enrolment status, and completion records.
 
 Records that cannot be read (a deleted user without an e-mail address, missing ids) are skipped and noted.
 """
@@ -11,20 +11,36 @@ from datetime import datetime
 from typing import Any
 
 from lms_sync.observe import text
-from lms_sync.pull.reading_support import Skip, moodle_time, reason
-from lms_sync.records.snapshot import ActivityCompletion, CompletionRecord, EnrolledUser
+from lms_sync.pull.reading_support import Skip, moodle_time, reason, whole_number
+from lms_sync.records.snapshot import (
+    ENROLMENT_ACTIVE,
+    ENROLMENT_NOT_ACTIVE,
+    ActivityCompletion,
+    CompletionRecord,
+    EnrolledUser,
+)
 
 STUDENT_ROLE = "student"
 _ANY_CRITERION = 2  # completionstatus.aggregation: 1 = all criteria needed, 2 = any one is enough
 
 
-def enrolled_users(records: Iterable[Mapping[str, Any]], skip: Skip) -> tuple[EnrolledUser, ...]:
-    """The course's users with role shortnames and group names; unreadable users are skipped."""
+def active_user_ids(records: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The ids in an `onlyactive` listing: users whose enrolment is active now."""
+    return {user_id for user_id in (whole_number(record.get("id")) for record in records) if user_id > 0}
+
+
+def enrolled_users(records: Iterable[Mapping[str, Any]], skip: Skip, *, active: set[int] | None = None
+                   ) -> tuple[EnrolledUser, ...]:
+    """The course's users with role shortnames, group names and enrolment status; unreadable users are skipped.
+
+    `active` holds the users Moodle lists as active now (`active_user_ids`); None leaves every status unknown.
+    """
     users: dict[int, EnrolledUser] = {}
     for record in records:
         try:
+            user_id = int(record["id"])
             user = EnrolledUser(
-                user_id=int(record["id"]),
+                user_id=user_id,
                 email=str(record.get("email") or ""),
                 firstname=text(record.get("firstname")),
                 lastname=text(record.get("lastname")),
@@ -33,6 +49,7 @@ def enrolled_users(records: Iterable[Mapping[str, Any]], skip: Skip) -> tuple[En
                 groups=tuple(sorted({text(group.get("name")) for group in record.get("groups") or []} - {""})),
                 # The course's own last access, not the site's: what the institute asks is "did they come?".
                 lastaccess=moodle_time(record.get("lastcourseaccess", record.get("lastaccess"))),
+                status=None if active is None else ENROLMENT_ACTIVE if user_id in active else ENROLMENT_NOT_ACTIVE,
             )
         except (KeyError, TypeError, ValueError) as error:
             skip(f"enrolled user {record.get('id', '?')} not stored (deleted or hidden in Moodle?): {reason(error)}")

@@ -29,6 +29,7 @@ from lms_sync.records.schema import (
     people,
     sites,
 )
+from lms_sync.records.snapshot import ENROLMENT_ACTIVE
 
 STUDENT_ROLE = "student"
 TRAINER_ROLES = frozenset({"editingteacher", "teacher"})
@@ -102,6 +103,8 @@ class ParticipationRow:
     sector: str
     roles: tuple[str, ...]
     groups: tuple[str, ...]
+    active: bool | None
+    """Whether the enrolment was active at the last pull: False when suspended (or outside its dates), None unknown."""
     completed: bool
     timecompleted: datetime | None
     activities_completed: int
@@ -235,7 +238,7 @@ def evaluation_data(
 
 
 def participation(connection: Connection, *, run_ids: Sequence[str] | None = None) -> list[ParticipationRow]:
-    """Every enrolment of the selected courses with course and activity completion, ordered by course and name."""
+    """Every enrolment of the selected courses with its state and course and activity completion, by course and name."""
     activity_counts = (
         select(
             activity_completion.c.course_id,
@@ -257,6 +260,7 @@ def participation(connection: Connection, *, run_ids: Sequence[str] | None = Non
             people.c.sector,
             enrolments.c.roles,
             enrolments.c.groups,
+            enrolments.c.status,
             course_completion.c.completed,
             course_completion.c.timecompleted,
             activity_counts.c.tracked,
@@ -293,6 +297,7 @@ def participation(connection: Connection, *, run_ids: Sequence[str] | None = Non
             sector=row["sector"],
             roles=_split(row["roles"]),
             groups=_split(row["groups"]),
+            active=None if row["status"] is None else row["status"] == ENROLMENT_ACTIVE,
             completed=bool(row["completed"]),
             timecompleted=row["timecompleted"],
             activities_completed=int(row["done"] or 0),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -35,8 +35,16 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+# Moodle's user_enrolments.status: 0 active, 1 suspended. The web services cannot tell a suspended enrolment from one
+# outside its dates or of a disabled enrolment method, so "not active" stands for all of them.
+ENROLMENT_ACTIVE: Final = 0
+ENROLMENT_NOT_ACTIVE: Final = 1
+
+
 class EnrolledUser(_Frozen):
-    """A user enrolled in the course (core_enrol_get_enrolled_users), with role shortnames and group names."""
+    """A user enrolled in the course (core_enrol_get_enrolled_users), with role shortnames, group names and whether
+    the enrolment is active now (`status`: `ENROLMENT_ACTIVE`, `ENROLMENT_NOT_ACTIVE`, or None when Moodle did not say).
+    """
 
     user_id: int
     email: str
@@ -45,7 +53,7 @@ class EnrolledUser(_Frozen):
     institution: str = ""
     roles: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
-    status: int | None = None
+    status: Literal[0, 1] | None = None
     timestart: MoodleTime = None
     timeend: MoodleTime = None
     lastaccess: MoodleTime = None

@@ -1,6 +1,7 @@
 """The participation report: who took part in which run, with course completion, as the basis for certificates.
 
-Only participants (Moodle role "student") are listed; trainers do not get certificates.
+Only participants (Moodle role "student") are listed; trainers do not get certificates. Suspended enrolments are
+listed and marked, but not counted among the run's participants.
 """
 
 from __future__ import annotations
@@ -25,8 +26,22 @@ class RunParticipation:
         return run_caption(self.course)
 
     @property
+    def counted(self) -> tuple[ParticipationRow, ...]:
+        """Participants whose enrolment is not known to be suspended: those the completion figure is about."""
+        return tuple(row for row in self.participants if row.active is not False)
+
+    @property
     def completed(self) -> int:
-        return sum(1 for row in self.participants if row.completed)
+        return sum(1 for row in self.counted if row.completed)
+
+    @property
+    def suspended(self) -> int:
+        return sum(1 for row in self.participants if row.active is False)
+
+    @property
+    def status_unknown(self) -> int:
+        """Participants pulled without their enrolment state (older records, or a site that would not tell)."""
+        return sum(1 for row in self.participants if row.active is None)
 
 
 @dataclass(frozen=True)
@@ -65,11 +80,13 @@ PARTICIPATION_COLUMNS = (
     "completed_on",
     "activities_completed",
     "activities_tracked",
+    "enrolment",
 )
+ENROLMENT_STATES = {True: "active", False: "suspended", None: "unknown"}
 
 
 def participation_csv(report: ParticipationReport, timezone: ZoneInfo) -> str:
-    """One row per participant and run."""
+    """One row per participant and run; `enrolment` comes last so readers of the older columns keep working."""
     rows = [
         [
             run.course.run_id or "",
@@ -87,6 +104,7 @@ def participation_csv(report: ParticipationReport, timezone: ZoneInfo) -> str:
             iso_date(person.timecompleted, timezone),
             person.activities_completed,
             person.activities_tracked,
+            ENROLMENT_STATES[person.active],
         ]
         for run in report.runs
         for person in run.participants
