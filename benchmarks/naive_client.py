@@ -16,7 +16,8 @@ from lms_sync.desired import DesiredCategory, DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.observe import text
-from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.course_reading import ACTIVE_IDS_ONLY
+from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import instrument, is_anonymous
 from lms_sync.records.people import Participant
 from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot
@@ -188,7 +189,10 @@ class NaiveClient:
     def _pull_course(self, store: RecordsStore, course: DesiredCourse, release: str | None) -> None:
         record = self.client.call("core_course_get_courses_by_field", field="idnumber", value=course.idnumber)["courses"][0]
         course_id = int(record["id"])
-        users = enrolled_users(self.client.call("core_enrol_get_enrolled_users", courseid=course_id), _ignore)
+        active = active_user_ids(self.client.call("core_enrol_get_enrolled_users", courseid=course_id,
+                                                  options=list(ACTIVE_IDS_ONLY)))
+        users = enrolled_users(self.client.call("core_enrol_get_enrolled_users", courseid=course_id), _ignore,
+                               active=active)
         feedbacks = self.client.call("mod_feedback_get_feedbacks_by_courses", courseids=[course_id])["feedbacks"]
         instruments = []
         for feedback in feedbacks:
