@@ -10,7 +10,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select, update
 
+from lms_sync.records.schema import enrolments, people
+from lms_sync.records.snapshot import ENROLMENT_NOT_ACTIVE
 from lms_sync.records.store import RecordsStore
 from lms_sync.reports import charts
 from lms_sync.reports.evaluation import EvaluationScope
@@ -26,6 +29,7 @@ from tests.reports_samples import (
     RUN_2,
     SATISFACTION_QUESTION,
     STUDENT_NAMES,
+    STUDENTS,
     TEMPLATE,
     fill,
 )
@@ -146,3 +150,14 @@ def test_nothing_to_report_says_what_to_do(filled: RecordsStore, tmp_path: Path)
     with pytest.raises(NothingToReport, match="pull"):
         write(filled, EvaluationScope("run", "kvz-1999-01"), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_suspended_participant_does_not_count_towards_the_response_rate(filled: RecordsStore, tmp_path: Path) -> None:
+    anna = next(email for email, _, _ in STUDENTS.values() if email.startswith("anna"))
+    with filled.engine.begin() as connection:
+        person = connection.execute(select(people.c.id).where(people.c.email == anna)).scalar_one()
+        assert connection.execute(update(enrolments).where(enrolments.c.person_id == person)
+                                  .values(status=ENROLMENT_NOT_ACTIVE)).rowcount == 1
+    rows = read_csv(write(filled, EvaluationScope("run", RUN_1), tmp_path, "csv")[".csv"])
+    named = next(row for row in rows if row["item_label"] == "methoden_praxis")
+    assert (named["participants"], named["respondents"]) == ("3", "4")  # she answered before she left

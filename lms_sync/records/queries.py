@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, func, select
+from sqlalchemy import Connection, Select, and_, case, func, or_, select
 
 from lms_sync.records.people import normalise_email
 from lms_sync.records.schema import (
@@ -29,7 +29,7 @@ from lms_sync.records.schema import (
     people,
     sites,
 )
-from lms_sync.records.snapshot import ENROLMENT_ACTIVE
+from lms_sync.records.snapshot import ENROLMENT_ACTIVE, ENROLMENT_NOT_ACTIVE
 
 STUDENT_ROLE = "student"
 TRAINER_ROLES = frozenset({"editingteacher", "teacher"})
@@ -151,10 +151,12 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 def _roles_by_course(connection: Connection, course_ids: Sequence[int]) -> dict[int, list[tuple[str, tuple[str, ...]]]]:
+    """Who is enrolled in each course with which roles; not-active (suspended) enrolments are left out."""
     query = (
         select(enrolments.c.course_id, people.c.email, enrolments.c.roles)
         .join_from(enrolments, people)
         .where(enrolments.c.course_id.in_(course_ids))
+        .where(or_(enrolments.c.status.is_(None), enrolments.c.status != ENROLMENT_NOT_ACTIVE))
     )
     found: dict[int, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     for course_id, email, roles in connection.execute(query):
