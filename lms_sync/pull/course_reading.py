@@ -39,7 +39,7 @@ ACTIVE_IDS_ONLY = ({"name": "onlyactive", "value": 1}, {"name": "userfields", "v
 
 SITE_WIDE_ERRORS = (MoodleAuthError, MoodleProtocolError, MoodleTransientError)
 """The token, the connection or the site itself failed: no other course would fare better, so the pull stops."""
-_NOT_ENROLLED = "usernotenroled"  # the user left the course between our reads
+_NOT_ENROLLED = "usernotenroled"  # the user left the course between our reads, or their enrolment is not active
 _NO_COURSE_COMPLETION = {"nocriteriaset", "completionnotenabled"}
 
 
@@ -199,7 +199,8 @@ class CourseReader:
                 continue
             activities = results[("activities", user_id, 0)]
             if any(isinstance(r, MoodleError) and r.errorcode == _NOT_ENROLLED for r in (course_status, activities)):
-                skip(f"completion of user {user_id}: no longer enrolled")
+                skip(f"completion of user {user_id}: not read, Moodle counts them as not enrolled (left the course, "
+                     "or their enrolment is suspended)")
                 continue
             if isinstance(course_status, MoodleError) and course_status.errorcode in _NO_COURSE_COMPLETION:
                 course_status = None  # the course tracks no completion; activity completion may still be there

@@ -59,8 +59,9 @@ def enrolled_users(records: Iterable[Mapping[str, Any]], skip: Skip, *, active: 
 
 
 def students(users: Sequence[EnrolledUser]) -> list[int]:
-    """User ids whose completion is tracked: the course's students (trainers complete nothing)."""
-    return [user.user_id for user in users if STUDENT_ROLE in user.roles]
+    """User ids whose completion is tracked: the course's students (trainers complete nothing) whose enrolment is not
+    known to be inactive — Moodle answers `usernotenroled` for a suspended student's completion."""
+    return [user.user_id for user in users if STUDENT_ROLE in user.roles and user.status != ENROLMENT_NOT_ACTIVE]
 
 
 def _course_completion(status: Mapping[str, Any]) -> tuple[bool, datetime | None]:

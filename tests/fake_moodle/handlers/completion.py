@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tests.fake_moodle import operations
 from tests.fake_moodle.errors import moodle_exception
 from tests.fake_moodle.handlers.common import get_course, get_user
 from tests.fake_moodle.handlers.contents import completion_data
@@ -14,16 +15,18 @@ if TYPE_CHECKING:
     from tests.fake_moodle.server import FakeMoodle
 
 
-def _require_enrolled(fake: FakeMoodle, courseid: int, userid: int) -> None:
+def _require_enrolled(fake: FakeMoodle, courseid: int, userid: int, *, active: bool = False) -> None:
     get_course(fake, courseid)
     get_user(fake, userid)
-    if not fake.site.is_enrolled(courseid, userid):
+    enrolment = fake.site.enrolment(courseid, userid)
+    if enrolment is None or (active and not operations.is_active_enrolment(enrolment)):
         raise moodle_exception("usernotenroled", "User is not enrolled in this course")
 
 
 def get_course_completion_status(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
     courseid, userid = params["courseid"], params["userid"]
-    _require_enrolled(fake, courseid, userid)
+    # completion_info::is_tracked_user asks is_enrolled(..., onlyactive=true): a suspended student is "not enrolled".
+    _require_enrolled(fake, courseid, userid, active=True)
     course = fake.site.courses[courseid]
     if not course.enablecompletion or not course.completion_cmids:
         raise moodle_exception("nocriteriaset", "No completion criteria set for this course")
