@@ -40,3 +40,10 @@ def test_an_unreachable_database_is_a_warning_and_a_cache_miss(tmp_path, caplog:
         cache.put_many("contents", {7: (1, CONTENTS)})
     assert [r.getMessage().split(" (")[0] for r in caplog.records] == ["observation cache not read",
                                                                        "observation cache not updated"]
+
+
+def test_many_ids_at_once_and_version_0_never_matches(records_store: RecordsStore) -> None:
+    cache = ObservationCache(records_store.engine, SITE)
+    cache.put_many("contents", {i: (i + 1, [i]) for i in range(1, 1501)} | {9999: (0, ["unknown revision"])})
+    found = cache.get_many("contents", {i: i + 1 for i in range(1, 1501)} | {9999: 0, 2: 99})
+    assert len(found) == 1499 and found[1500] == [1500] and 2 not in found and 9999 not in found

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, and_, delete, or_, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,6 +22,11 @@ from lms_sync.records.schema import observation_cache as table
 
 log = logging.getLogger("lms_sync.observation_cache")
 Kind = Literal["contents", "discussions"]
+_IDS_PER_QUERY = 500  # well under SQLite's and PostgreSQL's limits on bound parameters
+
+
+def _batches(ids: list[int]) -> list[list[int]]:
+    return [ids[start:start + _IDS_PER_QUERY] for start in range(0, len(ids), _IDS_PER_QUERY)]
 
 
 class ObservationCache:
@@ -30,27 +35,33 @@ class ObservationCache:
         self.site_url = site_url.rstrip("/")
 
     def get_many(self, kind: Kind, versions: Mapping[int, int]) -> dict[int, Any]:
-        """The payloads stored for these Moodle ids at exactly these versions; ids without one are left out."""
-        if not versions:
+        """The payloads stored for these Moodle ids at exactly these versions; ids without one are left out.
+
+        Version 0 means Moodle did not say (e.g. no `cacherev` without moodle/course:update): never a match.
+        """
+        wanted = {moodle_id: version for moodle_id, version in versions.items() if version}
+        if not wanted:
             return {}
-        wanted = or_(*(and_(table.c.moodle_id == moodle_id, table.c.version == version)
-                       for moodle_id, version in versions.items()))
-        query = select(table.c.moodle_id, table.c.payload).where(
-            table.c.site_url == self.site_url, table.c.kind == kind, wanted)
+        found: dict[int, Any] = {}
         try:
             with self.engine.connect() as connection:
-                return {int(row.moodle_id): json.loads(row.payload) for row in connection.execute(query)}
+                for ids in _batches(sorted(wanted)):
+                    query = select(table.c.moodle_id, table.c.version, table.c.payload).where(
+                        table.c.site_url == self.site_url, table.c.kind == kind, table.c.moodle_id.in_(ids))
+                    found |= {int(row.moodle_id): json.loads(row.payload) for row in connection.execute(query)
+                              if row.version == wanted[int(row.moodle_id)]}
         except SQLAlchemyError as error:
             log.warning("observation cache not read (%s): reading everything from Moodle", first_line(error))
             return {}
+        return found
 
     def put_many(self, kind: Kind, entries: Mapping[int, tuple[int, Any]]) -> None:
-        """Store `moodle_id -> (version, payload)`, replacing what was stored for those ids."""
-        if not entries:
-            return
+        """Store `moodle_id -> (version, payload)`, replacing what was stored for those ids (version 0: not stored)."""
         rows = [{"site_url": self.site_url, "kind": kind, "moodle_id": moodle_id, "version": version,
                  "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True), "stored_at": datetime.now(UTC)}
-                for moodle_id, (version, payload) in sorted(entries.items())]
+                for moodle_id, (version, payload) in sorted(entries.items()) if version]
+        if not rows:
+            return
         insert = (postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert)(table)
         upsert = insert.on_conflict_do_update(
             index_elements=[table.c.site_url, table.c.kind, table.c.moodle_id],
@@ -59,7 +70,7 @@ class ObservationCache:
         self._write(upsert, rows)
 
     def forget(self, kind: Kind, moodle_ids: Iterable[int]) -> None:
-        """Drop the entries of objects lms-sync itself just changed in a way their version may not show."""
+        """Drop the entries of objects lms-sync is about to change (so an unknown outcome leaves no stale entry)."""
         ids = sorted(set(moodle_ids))
         if ids:
             self._write(delete(table).where(table.c.site_url == self.site_url, table.c.kind == kind,
