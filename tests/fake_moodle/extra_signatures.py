@@ -73,6 +73,11 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             "parameters": _obj(groupids=_list(_v("int"))),
             "returns": None,
         },
+        "core_group_get_groups": {
+            "type": "read",
+            "parameters": _obj(groupids=_list(_v("int"))),
+            "returns": recorded["core_group_get_course_groups"]["returns"],
+        },
         "core_calendar_delete_calendar_events": {
             "type": "write",
             "parameters": _obj(events=_list(_obj(eventid=_v("int"), repeat=_v("bool")))),

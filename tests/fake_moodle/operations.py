@@ -52,7 +52,8 @@ def create_course(site: Site, *, category: int, fullname: str, shortname: str, n
 
 
 def bump_cacherev(site: Site, courseid: int) -> int:
-    """rebuild_course_cache(): increment_revision_number() makes cacherev max(old + 1, now), so it strictly grows.
+    """rebuild_course_cache(): increment_revision_number() makes cacherev max(old + 1, now) (Moodle resets a value
+    more than an hour ahead to now; the fake never gets there).
 
     Every change to a course's sections or modules calls this (enrolments, groups, events and posts do not).
     """

@@ -1,5 +1,5 @@
 """Groups: core_group_create_groups (unique names per course, all-or-nothing), core_group_get_course_groups,
-core_group_add_group_members (only enrolled users), core_group_delete_groups.
+core_group_get_groups (by ids), core_group_add_group_members (only enrolled users), core_group_delete_groups.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ def get_course_groups(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str
     return [group_record(g) for g in sorted(fake.site.groups.values(), key=lambda g: g.id) if g.courseid == course.id]
 
 
+def get_groups(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """core_group_external::get_groups: each id must exist (MUST_EXIST), in the order asked."""
+    return [group_record(_group(fake, groupid)) for groupid in params["groupids"]]
+
+
 def _group(fake: FakeMoodle, groupid: int) -> Group:
     group = fake.site.groups.get(groupid)
     if group is None:
@@ -77,5 +82,6 @@ HANDLERS = {
     "core_group_create_groups": create_groups,
     "core_group_delete_groups": delete_groups,
     "core_group_get_course_groups": get_course_groups,
+    "core_group_get_groups": get_groups,
     "core_group_add_group_members": add_group_members,
 }
