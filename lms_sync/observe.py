@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,7 +34,9 @@ _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 ENROLLED_USERS = "core_enrol_get_enrolled_users_with_capability"
 # Moodle's get_enrolled_sql applies no capability filter for an empty capability: every enrolled user.
 _ANY_CAPABILITY = ""
-_USER_FIELDS = "id,username,email,fullname,roles,groups"
+# Only what push needs (Moodle adds fullname): who is enrolled with which roles, in which groups, under which email.
+_USER_FIELDS = "id,email,roles,groups"
+_LIST_FROM_RUNS = 3
 
 Call = tuple[str, dict[str, Any]]
 
@@ -110,22 +113,24 @@ def observe(client: MoodleClient, courses: Sequence[DesiredCourse], *, cache: Ob
 
 
 def _find_courses(client: MoodleClient, site: ObservedSite, courses: Sequence[DesiredCourse]) -> None:
-    """Run courses are listed per category; only those not where the catalogue puts them are looked up one by one."""
+    """Run courses by idnumber: one request with the batch function. Without it, a category holding several of the
+    runs is listed in one request instead (its past runs make that answer longer, not the requests more)."""
     categories = {c.idnumber: site.category_by_idnumber(c.category_idnumber) for c in courses}
-    listed = sorted({category.id for category in categories.values() if category is not None})
+    runs_in = Counter(category.id for category in categories.values() if category is not None)
+    listed = [] if client.batches_reads() else sorted(i for i, runs in runs_in.items() if runs >= _LIST_FROM_RUNS)
     blueprints = sorted({c.blueprint_idnumber for c in courses})
-    homeless = [idnumber for idnumber, category in categories.items() if category is None]
-    calls = [by_field("category", str(i)) for i in listed] + [by_field("idnumber", v) for v in (*blueprints, *homeless)]
+    single = [idnumber for idnumber, category in categories.items() if category is None or category.id not in listed]
+    calls = [by_field("category", str(i)) for i in listed] + [by_field("idnumber", v) for v in (*blueprints, *single)]
     results = [checked(r)["courses"] for r in client.read_many(calls)]
     for records in results[:len(listed)]:
         for record in records:
             if record.get("idnumber") in categories:
                 site.courses[str(record["idnumber"])] = course_from(record)
-    for idnumber, records in zip((*blueprints, *homeless), results[len(listed):], strict=True):
+    for idnumber, records in zip((*blueprints, *single), results[len(listed):], strict=True):
         if records:
             found = site.blueprints if idnumber in blueprints else site.courses
             found[idnumber] = course_from(records[0])
-    moved = [idnumber for idnumber in categories if idnumber not in site.courses and idnumber not in homeless]
+    moved = [idnumber for idnumber in categories if idnumber not in site.courses and idnumber not in single]
     for idnumber, answer in zip(moved, client.read_many([by_field("idnumber", v) for v in moved]), strict=True):
         if records := checked(answer)["courses"]:
             site.courses[idnumber] = course_from(records[0])
@@ -186,43 +191,65 @@ def _add_users(site: ObservedSite, users: Sequence[dict[str, Any]], only: str | 
 
 def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequence[DesiredCourse],
                        cache: ObservationCache | None, all_groups: bool) -> None:
+    """Contents and welcome posts the cache cannot vouch for, the idnumbers of the members' groups, unknown accounts."""
     runs = [(desired, site.courses[desired.idnumber]) for desired in courses if desired.idnumber in site.courses]
     contents = cache.get_many("contents", {c.id: c.cacherev for _, c in runs}) if cache else {}
-    forums = {c.news_forum_id: c for _, c in runs if c.news_forum_id is not None and c.news_forum_discussions}
-    digests = cache.get_many("discussions", {i: c.news_forum_discussions for i, c in forums.items()}) if cache else {}
+    welcome = {c.news_forum_id: (d.welcome.subject, c) for d, c in runs
+               if d.welcome and c.news_forum_id is not None and c.news_forum_discussions}
+    stored = cache.get_many("discussions", {f: c.news_forum_discussions for f, (_, c) in welcome.items()}) if cache else {}
+    # The cache may only confirm that the welcome post is there; whether it is missing is always read from Moodle.
+    confirmed = {f for f, digests in stored.items() if subject_digest(welcome[f][0]) in digests}
     unread = [c for _, c in runs if c.id not in contents]
-    unlisted = [c for d, c in runs if all_groups or any(c.group_id(d.group_idnumber(n), name) is None
-                                                        for n, name in enumerate(d.group_names, start=1))]
-    forums_unread = [forum for forum in forums if forum not in digests]
+    forums_unread = [forum for forum in welcome if forum not in confirmed]
+    group_chunks = list(client.chunks("groupids", sorted({g for _, c in runs for g in c.groups})))
     emails = sorted({p.email for c in courses for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
     email_chunks = list(client.chunks("values", emails, field="email"))
     calls: list[Call] = [("core_course_get_contents", {"courseid": c.id}) for c in unread]
-    calls += [("core_group_get_course_groups", {"courseid": c.id}) for c in unlisted]
+    calls += [("core_group_get_groups", {"groupids": chunk}) for chunk in group_chunks]
     calls += [("mod_forum_get_forum_discussions", {"forumid": forum, "perpage": 100}) for forum in forums_unread]
     calls += [("core_user_get_users_by_field", {"field": "email", "values": chunk}) for chunk in email_chunks]
     results = iter(client.read_many(calls))
     for course in unread:
         contents[course.id] = contents_payload(checked(next(results)))
-    for course in unlisted:
-        course.groups.update({int(g["id"]): ObservedGroup(id=int(g["id"]), name=text(g.get("name")),
-                                                          idnumber=str(g.get("idnumber") or ""))
-                              for g in checked(next(results))})
+    for _ in group_chunks:
+        _add_groups(site, checked(next(results)))
     subjects = {forum: {text(d.get("subject") or d.get("name")) for d in checked(next(results)).get("discussions", [])}
                 for forum in forums_unread}
     for _ in email_chunks:
         _add_users(site, checked(next(results)))
-    digests.update({forum: sorted(map(subject_digest, found)) for forum, found in subjects.items()})
-    for desired, course in runs:
+    for _, course in runs:
         add_contents(course, contents[course.id])
-        if course.news_forum_id in digests:
-            course.post_digests = set(digests[course.news_forum_id])
-            wanted = {desired.welcome.subject} if desired.welcome else set()
-            course.post_subjects = subjects.get(course.news_forum_id) or {
-                subject for subject in wanted if subject_digest(subject) in course.post_digests}
+    for forum, (subject, course) in welcome.items():
+        course.post_subjects = {subject} if forum in confirmed else subjects[forum]
     if cache:
         cache.put_many("contents", {c.id: (c.cacherev, contents[c.id]) for c in unread})
-        cache.put_many("discussions", {f: (forums[f].news_forum_discussions, digests[f]) for f in forums_unread})
+        cache.put_many("discussions", {f: (welcome[f][1].news_forum_discussions,
+                                           [subject_digest(welcome[f][0])] if welcome[f][0] in subjects[f] else [])
+                                       for f in forums_unread})
+    _read_group_lists(client, [c for d, c in runs if all_groups or _lacks_a_group(d, c)])
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
+
+
+def _add_groups(site: ObservedSite, groups: Sequence[dict[str, Any]]) -> None:
+    by_id = {c.id: c for c in site.courses.values()}
+    for group in groups:
+        owner = by_id.get(int(group.get("courseid") or 0))
+        if owner is not None:
+            owner.groups[int(group["id"])] = ObservedGroup(id=int(group["id"]), name=text(group.get("name")),
+                                                           idnumber=str(group.get("idnumber") or ""))
+
+
+def _lacks_a_group(desired: DesiredCourse, course: ObservedCourse) -> bool:
+    """A wanted Kleingruppe is not among the groups that have members (it may exist, empty)."""
+    return any(course.group_id(desired.group_idnumber(n), name) is None
+               for n, name in enumerate(desired.group_names, start=1))
+
+
+def _read_group_lists(client: MoodleClient, courses: Sequence[ObservedCourse]) -> None:
+    answers = client.read_many([("core_group_get_course_groups", {"courseid": c.id}) for c in courses])
+    for course, answer in zip(courses, answers, strict=True):
+        course.groups = {int(g["id"]): ObservedGroup(id=int(g["id"]), name=text(g.get("name")),
+                                                     idnumber=str(g.get("idnumber") or "")) for g in checked(answer)}
 
 
 def _find_differently_cased(client: MoodleClient, site: ObservedSite, emails: Sequence[str]) -> None:

@@ -76,15 +76,13 @@ class ObservedCourse:
     group_members: dict[int, set[int]] = field(default_factory=dict)
     """group id -> user ids (active users only)"""
     groups: dict[int, ObservedGroup] = field(default_factory=dict)
-    """group id -> group; members' groups are known by name, all groups when the course's list was read"""
+    """group id -> group: the groups that have members, or all of them when the course's list was read"""
     events: list[ObservedEvent] = field(default_factory=list)
     news_forum_id: int | None = None
     news_forum_cmids: set[int] = field(default_factory=set)
     news_forum_discussions: int = 0
     post_subjects: set[str] = field(default_factory=set)
-    """subjects of the announcements known to be there (from the observation cache: only the wanted ones)"""
-    post_digests: set[str] = field(default_factory=set)
-    """`observe.subject_digest` of every announcement's subject"""
+    """subjects of the announcements known to be there (when the observation cache vouched: the welcome post's)"""
 
     def group_id(self, idnumber: str, name: str) -> int | None:
         """The group lms-sync made with `idnumber`, else the one called `name` (Moodle keeps names unique per course)."""

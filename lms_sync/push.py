@@ -73,9 +73,8 @@ class _Applier:
         self.group_ids: dict[str, int] = {}
         """idnumber -> id of the groups this push created"""
         self.news_forums = {idnumber: c.news_forum_id for idnumber, c in site.courses.items() if c.news_forum_id}
-        self.discussions = {c.news_forum_id: (c.news_forum_discussions, c.post_digests)
-                            for c in site.courses.values() if c.news_forum_id}
-        """forum id -> (number of discussions, digests of their subjects) as observed"""
+        self.discussions = {c.news_forum_id: c.news_forum_discussions for c in site.courses.values() if c.news_forum_id}
+        """announcements forum id -> its number of discussions, as observed"""
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
 
@@ -227,7 +226,7 @@ class _Applier:
                 idnumber = by_course.get(int(forum.get("course", 0)))
                 if idnumber and forum.get("type") == "news" and idnumber not in self.news_forums:
                     self.news_forums[idnumber] = int(forum["id"])
-                    self.discussions[int(forum["id"])] = (int(forum.get("numdiscussions") or 0), set())
+                    self.discussions[int(forum["id"])] = int(forum.get("numdiscussions") or 0)
         for run, change in self.live_runs(["section"]):
             renames.append((run, change.fields["section_id"], change.fields["name"][1]))
         for run, section_id, name in renames:
@@ -238,18 +237,22 @@ class _Applier:
             self.cache.put_many("contents", fresh | self._read_contents(renamed))
 
     def _revisions(self, course_ids: Sequence[int]) -> dict[int, int]:
-        if not course_ids:
+        """The courses' cacherev, for the observation cache (none without one, or when Moodle does not answer)."""
+        if not course_ids or not self.cache:
             return {}
-        name, params = by_field("ids", ",".join(map(str, course_ids)))
-        found = self.client.call(name, **params)["courses"]
-        return {int(c["id"]): int(c.get("cacherev") or 0) for c in found}
+        [answer] = self.client.read_many([by_field("ids", ",".join(map(str, course_ids)))])
+        if isinstance(answer, MoodleError):
+            log.warning("course revisions not read (%s): the next push reads these courses' contents again", answer)
+            return {}
+        return {int(c["id"]): int(c.get("cacherev") or 0) for c in answer["courses"]}
 
     def _read_contents(self, course_ids: Sequence[int]) -> dict[int, tuple[int, Any]]:
         """Contents at a revision read before them, for courses this push changed (renamed sections)."""
         revisions = self._revisions(course_ids)
-        answers = self.client.read_many([("core_course_get_contents", {"courseid": cid}) for cid in course_ids])
-        return {cid: (revisions[cid], contents_payload(checked(answer)))
-                for cid, answer in zip(course_ids, answers, strict=True) if cid in revisions}
+        calls = [("core_course_get_contents", {"courseid": cid}) for cid in course_ids if cid in revisions]
+        return {call[1]["courseid"]: (revisions[call[1]["courseid"]], contents_payload(answer))
+                for call, answer in zip(calls, self.client.read_many(calls), strict=True)
+                if not isinstance(answer, MoodleError)}
 
     def competencies(self) -> None:
         """The framework first (parents before children), then each run course's links; ratings are never touched."""
@@ -329,20 +332,20 @@ class _Applier:
                 self.fail(chunk[0][0], f"core_calendar_create_calendar_events: {warning.get('message')}")
 
     def posts(self) -> None:
-        posted: dict[int, tuple[int, set[str]]] = {}
         for run, change in self.live_runs(["post"]):
             forum = self.news_forums.get(run.course_idnumber)
             if forum is None:
                 self.fail(run.run_id, "the course has no announcements forum for the welcome post")
                 continue
+            if self.cache:
+                self.cache.forget("discussions", [forum])  # an answer lost on the way must not leave a stale entry
             if self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
                            message=change.fields["message"], options=[{"name": "discussionsubscribe", "value": 0}]):
-                count, digests = self.discussions.get(forum, (0, set()))
-                self.discussions[forum] = (count + 1, digests | {subject_digest(change.fields["subject"])})
-                posted[forum] = self.discussions[forum]
-        if self.cache:
-            # Any other change to the forum changes its count, so a stale entry is never used.
-            self.cache.put_many("discussions", {f: (count, sorted(digests)) for f, (count, digests) in posted.items()})
+                self.discussions[forum] = self.discussions.get(forum, 0) + 1
+                if self.cache:
+                    # Any other change to the forum changes its count, so the entry then no longer matches.
+                    self.cache.put_many("discussions", {forum: (self.discussions[forum],
+                                                                [subject_digest(change.fields["subject"])])})
 
     def apply(self) -> None:
         for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,

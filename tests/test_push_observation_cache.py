@@ -3,6 +3,7 @@ again, but whatever changes Moodle's own counters (a section renamed in Moodle, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_an_unchanged_world_costs_a_constant_number_of_reads(world) -> None:
         "core_webservice_get_site_info": 1, "core_course_get_categories": 1,
         "core_course_get_courses_by_field": 2,  # the runs' category, the blueprint
         "core_enrol_get_enrolled_users_with_capability": 1, "mod_forum_get_forums_by_courses": 1,
-        "core_calendar_get_calendar_events": 1,
+        "core_calendar_get_calendar_events": 1, "core_group_get_groups": 1,  # the idnumbers of the members' groups
     }
 
 
@@ -122,3 +123,43 @@ def test_a_records_database_that_cannot_be_opened_costs_reads_not_the_push(world
     assert result.exit_code == 0, result.output
     assert "warning: records database" in result.stderr and "reading everything from Moodle" in result.stderr
     assert fake.write_calls() == 0 and fake.calls["core_course_get_contents"] == 3
+
+
+def _member_changes(plan_output: str) -> list[tuple[str, object]]:
+    plan = json.loads(plan_output)
+    return sorted((c["key"], c["fields"]["group_id"]) for run in plan["runs"] for c in run["changes"]
+                  if c["kind"] == "member")
+
+
+def test_groups_are_matched_by_idnumber_first_whether_or_not_the_group_list_is_read(world) -> None:
+    """lms-sync's group 1 renamed by a trainer, who made a new group with the wanted name and put someone in it."""
+    fake, config = world
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-01")
+    own = next(g for g in fake.site.groups.values() if g.courseid == course.id and g.idnumber.endswith("1"))
+    wanted_name, own.name = own.name, "Gruppe vom Vormittag"
+    moved = next(iter(own.members))
+    own.members.discard(moved)
+    fake.add_group(course.id, wanted_name, members=[moved])  # the trainer's group: no idnumber
+    plain = run_cli(config, "plan", "--json")
+    pruned = run_cli(config, "plan", "--json", "--prune")
+    assert _member_changes(plain.output) == _member_changes(pruned.output) == [
+        (f"{fake.site.users[moved].email} → {wanted_name}", own.id)]  # back into lms-sync's own group 1
+
+
+def test_a_lost_answer_to_the_welcome_post_never_leads_to_a_second_one(world) -> None:
+    """Posted, but the answer was lost; then a trainer deletes one of their announcements, so the count is as it was
+    when push last read the forum (without the welcome post). The cache must not be believed about a missing post."""
+    fake, config = world
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-03")
+    forum = next(f for f in fake.site.instances["forum"].values() if f.course == course.id and f.type == "news")
+    for subject in ("Raumänderung", "Materialien"):
+        _admin(fake).call("mod_forum_add_discussion", forumid=forum.id, subject=subject, message="<p>x</p>")
+    [welcome] = [k for k, d in fake.site.discussions.items() if d.forum == forum.id
+                 and d.name not in ("Raumänderung", "Materialien")]
+    del fake.site.discussions[welcome]  # 2 discussions, no welcome post
+    fake.inject("timeout", wsfunction="mod_forum_add_discussion")  # posted, but the answer is lost
+    assert run_cli(config, "push").exit_code != 0
+    del fake.site.discussions[next(k for k, d in fake.site.discussions.items() if d.name == "Raumänderung")]
+    assert run_cli(config, "push").exit_code == 0
+    posts = state(fake)["lms-sync-kvz-2027-03"]["posts"]
+    assert len(posts) == len(set(posts)) == 2, posts

@@ -309,6 +309,10 @@ class MoodleClient:
         """The functions the token's service allows."""
         return frozenset(f["name"] for f in self.site_info().get("functions", []))
 
+    def batches_reads(self) -> bool:
+        """Whether `read_many` sends many reads in one request (`tool_mobile_call_external_functions`)."""
+        return self.batch_reads and BATCH_FUNCTION in self.site_functions()
+
     def read_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Any]:
         """Run independent read calls, returning each result or the `MoodleError` it raised, in order.
 
@@ -317,7 +321,7 @@ class MoodleClient:
         """
         if not calls:
             return []
-        if self.batch_reads and BATCH_FUNCTION in self.site_functions():
+        if self.batches_reads():
             return self._read_many_batched(calls)
         return self.map_concurrently(lambda call: self._capture(call[0], call[1]), calls)
 

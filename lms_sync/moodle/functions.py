@@ -20,6 +20,7 @@ _OBSERVE = (
     "core_user_get_users",
     "core_enrol_get_enrolled_users_with_capability",
     "core_group_get_course_groups",
+    "core_group_get_groups",
     "core_calendar_get_calendar_events",
     "mod_forum_get_forums_by_courses",
     "mod_forum_get_forum_discussions",

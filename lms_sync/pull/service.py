@@ -17,7 +17,7 @@ from typing import Any
 from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
-from lms_sync.moodle.functions import BATCH_FUNCTION, SITE_INFO
+from lms_sync.moodle.functions import SITE_INFO
 from lms_sync.pull.course_reading import SITE_WIDE_ERRORS, CourseReader, CourseReadError, checked, read_keyed
 from lms_sync.pull.report import CoursePullResult, PullReport
 from lms_sync.pull.targets import CourseTarget
@@ -110,7 +110,7 @@ class _Pull:
 
         # One request per round when reads are batched: courses run side by side. Unbatched, every read of a
         # round already runs concurrently, so courses go one after another to keep the site's load bounded.
-        batched = self.client.batch_reads and BATCH_FUNCTION in self.client.site_functions()
+        batched = self.client.batches_reads()
         self.report.courses = self.client.map_concurrently(pull, located) if batched else [pull(f) for f in located]
         if self.stopped_by is not None:
             raise self.stopped_by
