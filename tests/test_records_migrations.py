@@ -9,7 +9,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from lms_sync.records.errors import RecordsUnavailable
 from lms_sync.records.migrate import alembic_config, current_revision, head_revision
@@ -29,7 +30,7 @@ from tests.records_samples import ANNA, course_snapshot
 
 
 def test_open_migrates_an_empty_database_to_the_alembic_head(records_store: RecordsStore) -> None:
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
     assert current_revision(records_store.engine) == head_revision()
     tables = set(inspect(records_store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} == tables
@@ -109,3 +110,29 @@ def test_an_upgraded_database_takes_a_plan_rating_next_to_the_course_rating(reco
         store.replace_course_snapshot(snapshot)
         rows = store.person_ratings(ANNA)
     assert sorted((row.plan_name, row.rating) for row in rows) == [("", 3), ("Mein Lernplan", 4)]
+
+
+def test_the_database_refuses_a_second_course_rating_of_one_competency(records_url: str) -> None:
+    """NULL plan ids never compare equal, so only the partial unique index of 0004 catches this twin."""
+    _database_at_0001_with_a_course_rating(records_url)
+    with RecordsStore.open(records_url) as store, store.engine.connect() as connection:
+        row = connection.execute(select(competency_ratings)).mappings().one()
+        twin = {key: value for key, value in row.items() if key != "id"}
+        with pytest.raises(IntegrityError):
+            connection.execute(competency_ratings.insert().values(twin))
+        connection.rollback()
+        connection.execute(competency_ratings.insert().values(twin | {"plan_moodle_id": 77}))  # a plan's rating: fine
+
+
+def test_upgrading_a_database_with_twin_course_ratings_keeps_the_newest(records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(records_url)
+    engine = create_engine(records_url)
+    try:
+        with engine.begin() as connection:
+            row = connection.execute(select(competency_ratings.c.person_id, competency_ratings.c.course_id,
+                                            competency_ratings.c.competency_id)).mappings().one()
+            connection.execute(competency_ratings.insert().values(dict(row) | {"rating": 4, "proficient": True}))
+    finally:
+        engine.dispose()
+    with RecordsStore.open(records_url) as store:
+        assert [(r.rating, r.plan_moodle_id) for r in store.person_ratings(ANNA)] == [(4, None)]

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -265,6 +266,11 @@ competency_ratings = Table(
     UniqueConstraint("person_id", "course_id", "plan_moodle_id", "competency_id"),
     CheckConstraint("course_id IS NOT NULL OR plan_moodle_id IS NOT NULL", name="in_course_or_plan"),
 )
+# The unique constraint above cannot catch two course ratings (plan_moodle_id NULL: NULLs never equal in SQL).
+Index("uq_competency_ratings_course_rating", competency_ratings.c.person_id, competency_ratings.c.course_id,
+      competency_ratings.c.competency_id, unique=True,
+      sqlite_where=competency_ratings.c.plan_moodle_id.is_(None),
+      postgresql_where=competency_ratings.c.plan_moodle_id.is_(None))
 
 sync_runs = Table(
     "sync_runs",
