@@ -32,6 +32,7 @@ from lms_sync.records.observation_cache import ObservationCache
 log = logging.getLogger("lms_sync.observe")
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 ENROLLED_USERS = "core_enrol_get_enrolled_users_with_capability"
+GROUPS_BY_ID = "core_group_get_groups"
 # Moodle's get_enrolled_sql applies no capability filter for an empty capability: every enrolled user.
 _ANY_CAPABILITY = ""
 # Only what push needs (Moodle adds fullname): who is enrolled with which roles, in which groups, under which email.
@@ -140,17 +141,16 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[Observe
     """Enrolled users with their roles and groups, forums and course events, for all run courses at once."""
     by_id = {c.id: c for c in runs}
     ids = sorted(by_id)
-    options = [{"name": "onlyactive", "value": 1}, {"name": "userfields", "value": _USER_FIELDS}]
-    wanted = [{"courseid": i, "capabilities": [_ANY_CAPABILITY]} for i in ids]
-    enrolled: list[Call] = [(ENROLLED_USERS, {"coursecapabilities": chunk, "options": options})
-                            for chunk in client.chunks("coursecapabilities", wanted, options=options)]
+    enrolled = _enrolled_users_calls(client, ids)
     calls = [*enrolled, ("mod_forum_get_forums_by_courses", {"courseids": ids}),
              ("core_calendar_get_calendar_events", {
                  "events": {"courseids": ids},
                  "options": {"userevents": 0, "siteevents": 0, "timestart": 0, "timeend": _FAR_FUTURE}})]
     results = client.read_many(calls)
-    for answer in results[:len(enrolled)]:
-        for entry in checked(answer):
+    for (wsfunction, params), answer in zip(enrolled, results, strict=False):
+        entries = checked(answer) if wsfunction == ENROLLED_USERS else [
+            {"courseid": params["courseid"], "users": checked(answer)}]
+        for entry in entries:
             _add_enrolled(site, by_id[int(entry["courseid"])], entry.get("users", []))
     for forum in checked(results[-2]):
         owner = by_id.get(int(forum.get("course", 0)))
@@ -166,6 +166,16 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[Observe
                                                timestart=int(event.get("timestart", 0)),
                                                timeduration=int(event.get("timeduration", 0)),
                                                userid=int(event.get("userid") or 0)))
+
+
+def _enrolled_users_calls(client: MoodleClient, course_ids: Sequence[int]) -> list[Call]:
+    """Every course's enrolled users in one call where the service offers it, else one call per course."""
+    options = [{"name": "onlyactive", "value": 1}, {"name": "userfields", "value": _USER_FIELDS}]
+    if ENROLLED_USERS not in client.site_functions():
+        return [("core_enrol_get_enrolled_users", {"courseid": i, "options": options}) for i in course_ids]
+    wanted = [{"courseid": i, "capabilities": [_ANY_CAPABILITY]} for i in course_ids]
+    return [(ENROLLED_USERS, {"coursecapabilities": chunk, "options": options})
+            for chunk in client.chunks("coursecapabilities", wanted, options=options)]
 
 
 def _add_enrolled(site: ObservedSite, course: ObservedCourse, users: Sequence[dict[str, Any]]) -> None:
@@ -201,11 +211,12 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequen
     confirmed = {f for f, digests in stored.items() if subject_digest(welcome[f][0]) in digests}
     unread = [c for _, c in runs if c.id not in contents]
     forums_unread = [forum for forum in welcome if forum not in confirmed]
-    group_chunks = list(client.chunks("groupids", sorted({g for _, c in runs for g in c.groups})))
+    by_ids = GROUPS_BY_ID in client.site_functions()  # else each course's group list is read below
+    group_chunks = list(client.chunks("groupids", sorted({g for _, c in runs for g in c.groups}))) if by_ids else []
     emails = sorted({p.email for c in courses for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
     email_chunks = list(client.chunks("values", emails, field="email"))
     calls: list[Call] = [("core_course_get_contents", {"courseid": c.id}) for c in unread]
-    calls += [("core_group_get_groups", {"groupids": chunk}) for chunk in group_chunks]
+    calls += [(GROUPS_BY_ID, {"groupids": chunk}) for chunk in group_chunks]
     calls += [("mod_forum_get_forum_discussions", {"forumid": forum, "perpage": 100}) for forum in forums_unread]
     calls += [("core_user_get_users_by_field", {"field": "email", "values": chunk}) for chunk in email_chunks]
     results = iter(client.read_many(calls))
@@ -226,7 +237,8 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequen
         cache.put_many("discussions", {f: (welcome[f][1].news_forum_discussions,
                                            [subject_digest(welcome[f][0])] if welcome[f][0] in subjects[f] else [])
                                        for f in forums_unread})
-    _read_group_lists(client, [c for d, c in runs if all_groups or _lacks_a_group(d, c)])
+    _read_group_lists(client, [c for d, c in runs
+                               if all_groups or (c.groups and not by_ids) or _lacks_a_group(d, c)])
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
 
 

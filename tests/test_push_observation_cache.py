@@ -163,3 +163,16 @@ def test_a_lost_answer_to_the_welcome_post_never_leads_to_a_second_one(world) ->
     assert run_cli(config, "push").exit_code == 0
     posts = state(fake)["lms-sync-kvz-2027-03"]["posts"]
     assert len(posts) == len(set(posts)) == 2, posts
+
+
+def test_without_the_optional_array_reads_push_reads_course_by_course_and_still_changes_nothing(world) -> None:
+    fake, config = world
+    fake.allowed_functions -= {"core_enrol_get_enrolled_users_with_capability", "core_group_get_groups"}
+    result = run_cli(config, "push")
+    assert result.exit_code == 0, result.output
+    assert fake.write_calls() == 0
+    assert (fake.calls["core_enrol_get_enrolled_users"], fake.calls["core_group_get_course_groups"]) == (3, 3)
+    check = run_cli(config, "check", "--json")
+    assert check.exit_code == 0, check.output
+    assert set(json.loads(check.output)["missing_optional_functions"]) == {
+        "core_enrol_get_enrolled_users_with_capability", "core_group_get_groups"}

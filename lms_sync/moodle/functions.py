@@ -18,9 +18,8 @@ _OBSERVE = (
     "core_course_get_contents",
     "core_user_get_users_by_field",
     "core_user_get_users",
-    "core_enrol_get_enrolled_users_with_capability",
+    "core_enrol_get_enrolled_users",
     "core_group_get_course_groups",
-    "core_group_get_groups",
     "core_calendar_get_calendar_events",
     "mod_forum_get_forums_by_courses",
     "mod_forum_get_forum_discussions",
@@ -85,6 +84,9 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
 
 OPTIONAL_FUNCTIONS: dict[str, str] = {
     BATCH_FUNCTION: "batches independent reads into one request (faster plan and pull)",
+    "core_enrol_get_enrolled_users_with_capability": "reads every run course's participants in one call "
+                                                     "instead of one per course (faster plan and push)",
+    "core_group_get_groups": "reads the Kleingruppen of all run courses in one call instead of one per course",
 }
 
 
