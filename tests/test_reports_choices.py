@@ -131,7 +131,8 @@ def test_csv_keeps_the_rated_columns_first_and_appends_the_choice_columns(record
     path = write(records_store, EvaluationScope("run", RUN_1), tmp_path, "csv")[".csv"]
     columns = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     counts = [f"count_{value}" for value in range(1, 6)]
-    assert columns == [*FIXED_COLUMNS, *counts, "item_kind", "option", "option_count", "option_share", "withheld"]
+    choice = ["item_kind", "option", "option_count", "option_share", "withheld"]
+    assert columns == [*FIXED_COLUMNS, *counts, *choice, "median", "min", "max"], "numeric columns come last of all"
 
 
 def test_anonymous_choice_counts_without_any_name(filled: RecordsStore, tmp_path: Path) -> None:

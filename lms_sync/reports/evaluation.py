@@ -1,5 +1,5 @@
-"""The evaluation report's content: per questionnaire, response rates and per-item distributions (rated and choice items)
-for each run, each trainer and all runs together, plus the free-text answers. Pure: built from `RecordsStore.evaluation_data`.
+"""The evaluation report's content: per questionnaire, response rates, per-item distributions (rated and choice items) and
+number summaries (numeric items) per run, trainer and all runs, plus free texts. Pure: built from `RecordsStore.evaluation_data`.
 
 Answers of a run with fewer than `min_responses` answers are withheld everywhere — in its own row, in the trainer and
 total rows (else subtraction would reveal them) and its free texts — so that no answer can be traced to a person.
@@ -16,13 +16,14 @@ from lms_sync.records.people import normalise_email
 from lms_sync.records.queries import CourseEvaluation, CourseRef, EvaluationAnswer
 from lms_sync.reports.choice_statistics import ChoiceStats, choice_stats, pooled_choices
 from lms_sync.reports.items import ReportItem, ScalePoint, report_item
+from lms_sync.reports.numeric_statistics import NumericStats, numeric_stats, pooled_numbers
 from lms_sync.reports.statistics import ItemStats, item_stats, pooled, response_rate
 
 ScopeKind = Literal["run", "template", "trainer"]
 RowKind = Literal["run", "trainer", "total"]
 ALL_RUNS_CAPTION = "Alle Durchgänge"
 MIN_RESPONSES = 3
-StatsT = TypeVar("StatsT", ItemStats, ChoiceStats)
+StatsT = TypeVar("StatsT", ItemStats, ChoiceStats, NumericStats)
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,13 @@ class FreeText:
 
 @dataclass(frozen=True)
 class ItemSection:
-    """An item of the questionnaire: rated items carry rows, choice items choice rows, free-text items answers."""
+    """An item of the questionnaire: rated items carry rows, choice items choice rows, numeric items numeric rows,
+    free-text items answers."""
 
     item: ReportItem
     rows: tuple[StatsRow[ItemStats], ...] = ()
     choice_rows: tuple[StatsRow[ChoiceStats], ...] = ()
+    numeric_rows: tuple[StatsRow[NumericStats], ...] = ()
     answers: tuple[FreeText, ...] = ()
     withheld_runs: tuple[str, ...] = ()
     """Runs whose answers to this item are not shown (too few), by caption."""
@@ -191,6 +194,10 @@ def _choice_stats(answers: Sequence[EvaluationAnswer], item: ReportItem) -> Choi
     return choice_stats((answer.text_value for answer in answers), item.options)
 
 
+def _numeric_stats(answers: Sequence[EvaluationAnswer], item: ReportItem) -> NumericStats:
+    return numeric_stats(answer.numeric_value for answer in answers if answer.numeric_value is not None)
+
+
 def _rows(
     runs: Sequence[tuple[CourseEvaluation, RunResponses]],
     item: ReportItem,
@@ -240,7 +247,7 @@ def _rows(
     return tuple(rows)
 
 
-def _withheld(rows: Sequence[StatsRow[ItemStats]] | Sequence[StatsRow[ChoiceStats]]) -> tuple[str, ...]:
+def _withheld(rows: Sequence[StatsRow[StatsT]]) -> tuple[str, ...]:
     return tuple(row.caption for row in rows if row.kind == "run" and row.withheld)
 
 
@@ -271,6 +278,9 @@ def _questionnaire(
         elif item.kind == "choice":
             choice_rows = _rows(runs, item, scope, trainer_names, _choice_stats, pooled_choices, min_responses)
             sections.append(ItemSection(item, choice_rows=choice_rows, withheld_runs=_withheld(choice_rows)))
+        elif item.kind == "numeric":
+            numeric_rows = _rows(runs, item, scope, trainer_names, _numeric_stats, pooled_numbers, min_responses)
+            sections.append(ItemSection(item, numeric_rows=numeric_rows, withheld_runs=_withheld(numeric_rows)))
         else:
             texts = [(e, _texts(e, item)) for e in evaluations]
             shown = tuple(t for e, found in texts if len(e.responses) >= min_responses for t in found)

@@ -1,4 +1,5 @@
-"""What a stored feedback item is in a report: a rated item with its scale, a choice item with its options, or free text.
+"""What a stored feedback item is in a report: a rated item with its scale, a choice item with its options, a numeric item
+with its allowed range, or free text.
 
 Reads options with the pull's own parser, so a scale value or option label here is exactly what the pull stored.
 """
@@ -8,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from lms_sync.pull.feedback_reading import CHOICE, FREE_TEXT, RATED, Choices
+from lms_sync.pull.feedback_reading import CHOICE, FREE_TEXT, NUMERIC, RATED, Choices
 from lms_sync.records.queries import EvaluationItem
 
-ItemKind = Literal["rated", "choice", "text"]
+ItemKind = Literal["rated", "choice", "numeric", "text"]
 _CHECKBOXES = "c>>>>>"  # presentation prefix of a multichoice item that allows several options (Moodle subtype "c")
 
 
@@ -35,6 +36,9 @@ class ReportItem:
     """The options of a choice item, in the questionnaire's order."""
     multiple: bool = False
     """A choice item whose participants may pick several options."""
+    range_min: float | None = None
+    range_max: float | None = None
+    """The bounds a numeric item allowed in Moodle (None when not set); shown only, answers are never filtered by them."""
 
     def with_options_of(self, other: ReportItem) -> ReportItem:
         """This choice item also offering the options only `other` (the same item in a later run) has."""
@@ -56,8 +60,15 @@ def _scale(presentation: str) -> tuple[ScalePoint, ...]:
     return tuple(ScalePoint(int(value), label) for value, label in sorted(points.items()) if value.is_integer())
 
 
+def _bound(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:  # "" (no bound set) or anything Moodle did not write
+        return None
+
+
 def report_item(item: EvaluationItem) -> ReportItem | None:
-    """The item in report terms, or None for items a report does not show (numbers, choices without options...)."""
+    """The item in report terms, or None for items a report does not show (choices without options, unknown types...)."""
     key = item.label or item.question
     if item.typ in FREE_TEXT:
         return ReportItem(key=key, label=item.label, question=item.question, kind="text")
@@ -66,4 +77,9 @@ def report_item(item: EvaluationItem) -> ReportItem | None:
     if item.typ == CHOICE and (options := tuple(dict.fromkeys(Choices.parse(item.presentation).labels))):
         multiple = item.presentation.startswith(_CHECKBOXES)
         return ReportItem(key=key, label=item.label, question=item.question, kind="choice", options=options, multiple=multiple)
+    if item.typ == NUMERIC:
+        # Moodle's presentation of a numeric item is "min|max", either side empty when not set ("0|100", "|").
+        low, _, high = item.presentation.partition("|")
+        return ReportItem(key=key, label=item.label, question=item.question, kind="numeric",
+                          range_min=_bound(low), range_max=_bound(high))
     return None
