@@ -12,6 +12,7 @@ import pytest
 
 from lms_sync.records.queries import EvaluationItem
 from lms_sync.records.store import RecordsStore
+from lms_sync.reports.csv_output import number
 from lms_sync.reports.evaluation import MIN_RESPONSES, EvaluationScope
 from lms_sync.reports.items import report_item
 from tests.reports_numeric_samples import (
@@ -131,3 +132,9 @@ def test_a_numeric_item_keeps_the_range_moodle_allowed(presentation: str, bounds
     item = report_item(stored)
     assert item is not None and item.kind == "numeric"
     assert (item.range_min, item.range_max) == bounds
+
+
+@pytest.mark.parametrize(("value", "written"), [(1234567, "1234567"), (12345.678, "12345.678"), (20 / 6, "3.333"),
+                                                (3.0, "3"), (-0.0001, "0"), (None, "")])
+def test_csv_numbers_are_plain_decimals_never_scientific(value: float | None, written: str) -> None:
+    assert number(value) == written  # budgets or head counts must not turn into 1.23457e+06

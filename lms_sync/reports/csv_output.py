@@ -19,8 +19,11 @@ def iso_date(moment: datetime | None, timezone: ZoneInfo) -> str:
 
 
 def number(value: float | None, places: int = 3) -> str:
-    """A rounded number without trailing zeros; empty when there is none."""
-    return "" if value is None else f"{round(value, places):g}"
+    """A rounded number in plain decimal notation without trailing zeros (1234567, 0.667); empty when there is none."""
+    if value is None:
+        return ""
+    text = f"{round(value, places):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
