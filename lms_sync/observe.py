@@ -1,15 +1,14 @@
 """Reads the parts of Moodle a plan depends on, in as few requests as possible (read-only web-service calls).
 
 Rounds of independent reads, each batched through `MoodleClient.read_many`: categories; courses; enrolments, forums
-and events of all run courses at once; then only what is still open — contents and discussions the observation
-cache does not hold at Moodle's current version, accounts of people not enrolled yet, group lists lacking a group.
+and events of all run courses at once; then only what is still open — contents and welcome posts the observation
+cache does not vouch for, the members' groups, accounts of people not enrolled yet, group lists lacking a group.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-import logging
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -29,7 +28,6 @@ from lms_sync.observed import (
 )
 from lms_sync.records.observation_cache import ObservationCache
 
-log = logging.getLogger("lms_sync.observe")
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 ENROLLED_USERS = "core_enrol_get_enrolled_users_with_capability"
 GROUPS_BY_ID = "core_group_get_groups"
@@ -37,7 +35,7 @@ GROUPS_BY_ID = "core_group_get_groups"
 _ANY_CAPABILITY = ""
 # Only what push needs (Moodle adds fullname): who is enrolled with which roles, in which groups, under which email.
 _USER_FIELDS = "id,email,roles,groups"
-_LIST_FROM_RUNS = 3
+_LIST_FROM_RUNS = 3  # without the batch function, list a category holding this many of the runs
 
 Call = tuple[str, dict[str, Any]]
 
