@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -28,6 +29,7 @@ from lms_sync.observed import (
 )
 from lms_sync.records.observation_cache import ObservationCache
 
+log = logging.getLogger("lms_sync.observe")
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 ENROLLED_USERS = "core_enrol_get_enrolled_users_with_capability"
 GROUPS_BY_ID = "core_group_get_groups"
@@ -209,6 +211,9 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequen
     confirmed = {f for f, digests in stored.items() if subject_digest(welcome[f][0]) in digests}
     unread = [c for _, c in runs if c.id not in contents]
     forums_unread = [forum for forum in welcome if forum not in confirmed]
+    if cache:
+        log.info("observation cache: contents of %d of %d courses, welcome post of %d of %d; reading the rest",
+                 len(runs) - len(unread), len(runs), len(confirmed), len(welcome))
     by_ids = GROUPS_BY_ID in client.site_functions()  # else each course's group list is read below
     group_chunks = list(client.chunks("groupids", sorted({g for _, c in runs for g in c.groups}))) if by_ids else []
     emails = sorted({p.email for c in courses for p in (*c.trainers, *c.participants)} - set(site.users_by_email))

@@ -4,6 +4,7 @@ again, but whatever changes Moodle's own counters (a section renamed in Moodle, 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,14 @@ def test_without_the_optional_array_reads_push_reads_course_by_course_and_still_
     assert check.exit_code == 0, check.output
     assert set(json.loads(check.output)["missing_optional_functions"]) == {
         "core_enrol_get_enrolled_users_with_capability", "core_group_get_groups"}
+
+
+def test_push_no_cache_reads_everything_once_and_refills_the_cache(world, caplog: pytest.LogCaptureFixture) -> None:
+    fake, config = world
+    with caplog.at_level(logging.INFO, logger="lms_sync.observe"):
+        assert run_cli(config, "push", "--no-cache").exit_code == 0
+    assert (fake.calls["core_course_get_contents"], fake.calls["mod_forum_get_forum_discussions"]) == (3, 3)
+    assert "observation cache: contents of 0 of 3 courses, welcome post of 0 of 3" in caplog.text
+    fake.reset_counters()
+    assert run_cli(config, "push").exit_code == 0
+    assert "core_course_get_contents" not in fake.calls and "mod_forum_get_forum_discussions" not in fake.calls

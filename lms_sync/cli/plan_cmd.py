@@ -81,13 +81,18 @@ def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
 @main.command("push")
 @workspace_options
 @click.option("--prune", is_flag=True, help=PRUNE_HELP)
+@click.option("--no-cache", "fresh", is_flag=True,
+              help="Forget the observation cache and read every course's contents and welcome post from Moodle again "
+                   "(e.g. after changes Moodle's revision numbers do not show).")
 @pass_app
 def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | None, templates_dir: Path | None,
-                 strict: bool, as_json: bool, prune: bool) -> None:
+                 strict: bool, as_json: bool, prune: bool, fresh: bool) -> None:
     """Create or update RUN's course, people, groups, dates and welcome post in Moodle (default: every run)."""
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
     show_steps = sys.stderr.isatty() and not as_json
     with observation_cache(app) as cache:
+        if cache and fresh:
+            cache.clear()
         report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks,
                       prune=prune, cache=cache,
                       step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))

@@ -76,6 +76,10 @@ class ObservationCache:
             self._write(delete(table).where(table.c.site_url == self.site_url, table.c.kind == kind,
                                             table.c.moodle_id.in_(ids)), None)
 
+    def clear(self) -> None:
+        """Drop every entry of this site: the next observation reads everything from Moodle again."""
+        self._write(delete(table).where(table.c.site_url == self.site_url), None)
+
     def _write(self, statement: Any, rows: list[dict[str, Any]] | None) -> None:
         try:
             with self.engine.begin() as connection:
