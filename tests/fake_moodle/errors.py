@@ -5,8 +5,11 @@ Handlers raise these; the server renders them as HTTP-200 JSON (or XML), with `d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MOODLE_EXCEPTION = "core\\exception\\moodle_exception"
 INVALID_PARAMETER = "core\\exception\\invalid_parameter_exception"
@@ -105,3 +108,11 @@ class RecordMissing(Exception):
 def missing(table: str | None, query: str, *values: Any, errorcode: str | None = None,
             message: str | None = None) -> RecordMissing:
     return RecordMissing(table, query, values, errorcode, message)
+
+
+def must_exist(records: Mapping[int, Any], table: str, recordid: int, kind: type[T]) -> T:
+    """Moodle's `$DB->get_record(table, ['id' => id], '*', MUST_EXIST)`: the record, else dml_missing_record."""
+    record = records.get(recordid)
+    if not isinstance(record, kind):
+        raise missing(table, f"SELECT * FROM {{{table}}} WHERE id = ?", recordid)
+    return record

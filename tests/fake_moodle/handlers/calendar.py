@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import invalid_parameter, missing
+from tests.fake_moodle.errors import invalid_parameter, must_exist
 from tests.fake_moodle.handlers.common import get_course
 from tests.fake_moodle.state import NOW, CalendarEvent
 
@@ -87,9 +87,7 @@ def delete_calendar_events(fake: FakeMoodle, params: dict[str, Any]) -> None:
     """Moodle loads every event with MUST_EXIST first, so one unknown id deletes nothing."""
     doomed = []
     for wanted in params["events"]:
-        event = fake.site.events.get(wanted["eventid"])
-        if event is None:
-            raise missing("event", "SELECT * FROM {event} WHERE id = ?", wanted["eventid"])
+        event = must_exist(fake.site.events, "event", wanted["eventid"], CalendarEvent)
         doomed += [e.id for e in fake.site.events.values()
                    if e.id == event.id or (wanted["repeat"] and event.repeatid and e.repeatid == event.repeatid)]
     for event_id in doomed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import missing
+from tests.fake_moodle.errors import missing, must_exist
 from tests.fake_moodle.state import ROLES, Course, User
 
 if TYPE_CHECKING:
@@ -41,10 +41,7 @@ def user_picture(fake: FakeMoodle, small: bool = False) -> str:
 
 
 def get_course(fake: FakeMoodle, courseid: int) -> Course:
-    course = fake.site.courses.get(courseid)
-    if course is None:
-        raise missing("course", "SELECT * FROM {course} WHERE id = ?", courseid)
-    return course
+    return must_exist(fake.site.courses, "course", courseid, Course)
 
 
 def get_user(fake: FakeMoodle, userid: int) -> User:

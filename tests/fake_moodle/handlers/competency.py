@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import MoodleException, missing
+from tests.fake_moodle.errors import MoodleException, must_exist
 from tests.fake_moodle.handlers.common import get_course
 from tests.fake_moodle.state import NOW, Competency, CompetencyFramework, CourseCompetency
 
@@ -45,17 +45,11 @@ def competency_record(fake: FakeMoodle, competency: Competency) -> dict[str, Any
 
 
 def _framework(fake: FakeMoodle, frameworkid: int) -> CompetencyFramework:
-    framework = fake.site.frameworks.get(frameworkid)
-    if framework is None:
-        raise missing("competency_framework", "SELECT * FROM {competency_framework} WHERE id = ?", frameworkid)
-    return framework
+    return must_exist(fake.site.frameworks, "competency_framework", frameworkid, CompetencyFramework)
 
 
 def _competency(fake: FakeMoodle, competencyid: int) -> Competency:
-    competency = fake.site.competencies.get(competencyid)
-    if competency is None:
-        raise missing("competency", "SELECT * FROM {competency} WHERE id = ?", competencyid)
-    return competency
+    return must_exist(fake.site.competencies, "competency", competencyid, Competency)
 
 
 def create_framework(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tests.fake_moodle import operations
-from tests.fake_moodle.errors import missing, moodle_exception
+from tests.fake_moodle.errors import missing, moodle_exception, must_exist
 from tests.fake_moodle.handlers.common import format_string, get_course
 from tests.fake_moodle.handlers.contents import section_title
 from tests.fake_moodle.state import NOW, Activity, Course, CourseModule, Section
@@ -79,10 +79,7 @@ def _course_updates(fake: FakeMoodle, course: Course, created: CourseModule | No
 
 
 def _section(fake: FakeMoodle, sectionid: int) -> Section:
-    section = fake.site.sections.get(sectionid)
-    if section is None:
-        raise missing("course_sections", "SELECT * FROM {course_sections} WHERE id = ?", sectionid)
-    return section
+    return must_exist(fake.site.sections, "course_sections", sectionid, Section)
 
 
 def update_course(fake: FakeMoodle, params: dict[str, Any]) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tests.fake_moodle import operations
-from tests.fake_moodle.errors import MoodleException, invalid_parameter, missing, moodle_exception, no_permission
+from tests.fake_moodle.errors import MoodleException, invalid_parameter, moodle_exception, must_exist, no_permission
 from tests.fake_moodle.handlers.common import format_string, get_course, option_map, truthy
-from tests.fake_moodle.state import EDITING_TEACHER, NOW, Course
+from tests.fake_moodle.state import EDITING_TEACHER, NOW, Category, Course
 
 if TYPE_CHECKING:
     from tests.fake_moodle.server import FakeMoodle
@@ -109,8 +109,7 @@ def create_courses(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, A
     for wanted in params["courses"]:
         if not fake.is_admin():
             raise no_permission("Create courses")
-        if wanted["categoryid"] not in fake.site.categories:
-            raise missing("course_categories", "SELECT * FROM {course_categories} WHERE id = ?", wanted["categoryid"])
+        must_exist(fake.site.categories, "course_categories", wanted["categoryid"], Category)
         _check_unique(fake, wanted["shortname"], wanted.get("idnumber", ""))
         options = _format_options(wanted)
         numsections = options.pop("numsections", wanted.get("numsections"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import missing, moodle_exception
+from tests.fake_moodle.errors import moodle_exception, must_exist
 from tests.fake_moodle.state import STUDENT, Feedback, FeedbackAttempt, FeedbackItem
 
 if TYPE_CHECKING:
@@ -16,10 +16,7 @@ if TYPE_CHECKING:
 
 
 def _feedback(fake: FakeMoodle, feedbackid: int) -> Feedback:
-    feedback = fake.site.instances["feedback"].get(feedbackid)
-    if not isinstance(feedback, Feedback):
-        raise missing("feedback", "SELECT * FROM {feedback} WHERE id = ?", feedbackid)
-    return feedback
+    return must_exist(fake.site.instances["feedback"], "feedback", feedbackid, Feedback)
 
 
 def _items(fake: FakeMoodle, feedback: Feedback) -> list[FeedbackItem]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import missing
+from tests.fake_moodle.errors import must_exist
 from tests.fake_moodle.handlers.common import option_map, user_picture
 from tests.fake_moodle.state import NOW, Discussion, Forum, Post
 
@@ -16,10 +16,7 @@ if TYPE_CHECKING:
 
 
 def _forum(fake: FakeMoodle, forumid: int) -> Forum:
-    forum = fake.site.instances["forum"].get(forumid)
-    if not isinstance(forum, Forum):
-        raise missing("forum", "SELECT * FROM {forum} WHERE id = ?", forumid)
-    return forum
+    return must_exist(fake.site.instances["forum"], "forum", forumid, Forum)
 
 
 def _forum_record(fake: FakeMoodle, forum: Forum) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fake_moodle.errors import invalid_parameter, missing
+from tests.fake_moodle.errors import invalid_parameter, missing, must_exist
 from tests.fake_moodle.handlers.common import get_course
 from tests.fake_moodle.state import Group
 
@@ -50,10 +50,7 @@ def get_groups(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]
 
 
 def _group(fake: FakeMoodle, groupid: int) -> Group:
-    group = fake.site.groups.get(groupid)
-    if group is None:
-        raise missing("groups", "SELECT * FROM {groups} WHERE id = ?", groupid)
-    return group
+    return must_exist(fake.site.groups, "groups", groupid, Group)
 
 
 def add_group_members(fake: FakeMoodle, params: dict[str, Any]) -> None:
@@ -71,8 +68,7 @@ def add_group_members(fake: FakeMoodle, params: dict[str, Any]) -> None:
 def delete_groups(fake: FakeMoodle, params: dict[str, Any]) -> None:
     """Moodle loads every group with MUST_EXIST inside one transaction: an unknown id deletes nothing."""
     for group_id in params["groupids"]:
-        if group_id not in fake.site.groups:
-            raise missing("groups", "SELECT * FROM {groups} WHERE id = ?", group_id)
+        _group(fake, group_id)
     for group_id in params["groupids"]:
         del fake.site.groups[group_id]
     return None
