@@ -15,6 +15,7 @@ from lms_sync.moodle.client import MoodleClient
 from lms_sync.observe import subject_digest
 from lms_sync.records.schema import observation_cache
 from tests.fake_moodle import FakeMoodle
+from tests.fake_moodle.state import Course, Forum
 from tests.test_push_e2e import (
     SECTIONS,
     run_cli,
@@ -42,6 +43,21 @@ def _admin(fake: FakeMoodle) -> MoodleClient:
     return MoodleClient(fake.url, SecretStr(fake.token), retries=0)
 
 
+def _course(fake: FakeMoodle, run_id: str) -> Course:
+    return next(c for c in fake.site.courses.values() if c.idnumber == f"lms-sync-{run_id}")
+
+
+def _news_forum(fake: FakeMoodle, run_id: str) -> Forum:
+    course = _course(fake, run_id)
+    return next(f for f in fake.site.instances["forum"].values() if f.course == course.id and f.type == "news")
+
+
+def _announcements(fake: FakeMoodle, run_id: str) -> dict[str, int]:
+    """subject -> discussion id of the run course's announcements."""
+    forum = _news_forum(fake, run_id)
+    return {d.name: key for key, d in fake.site.discussions.items() if d.forum == forum.id}
+
+
 def test_an_unchanged_world_costs_a_constant_number_of_reads(world) -> None:
     fake, config = world
     assert run_cli(config, "push").exit_code == 0
@@ -58,7 +74,7 @@ def test_an_unchanged_world_costs_a_constant_number_of_reads(world) -> None:
 
 def test_a_section_renamed_in_moodle_is_read_again_and_renamed_back(world) -> None:
     fake, config = world
-    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-01")
+    course = _course(fake, "kvz-2027-01")
     section = next(s for s in fake.site.sections.values() if s.course == course.id and s.section == 3)
     _admin(fake).call("core_update_inplace_editable", component="format_topics", itemtype="sectionname",
                       itemid=section.id, value="Vertrauen (umbenannt)")
@@ -76,9 +92,7 @@ def test_a_section_renamed_in_moodle_is_read_again_and_renamed_back(world) -> No
 
 def test_a_deleted_welcome_post_is_noticed_and_posted_again(world) -> None:
     fake, config = world
-    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-02")
-    forums = {f.id for f in fake.site.instances["forum"].values() if f.course == course.id}
-    [post] = [key for key, d in fake.site.discussions.items() if d.forum in forums]
+    [post] = _announcements(fake, "kvz-2027-02").values()
     before = state(fake)["lms-sync-kvz-2027-02"]["posts"]
     del fake.site.discussions[post]
     assert run_cli(config, "push").exit_code == 0
@@ -92,9 +106,8 @@ def test_a_deleted_welcome_post_is_noticed_and_posted_again(world) -> None:
 def test_a_trainers_own_announcement_does_not_hide_a_missing_welcome_post(world) -> None:
     """Same number of discussions as before, but not the same ones: the count moved in between, so push re-reads."""
     fake, config = world
-    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-03")
-    forum = next(f for f in fake.site.instances["forum"].values() if f.course == course.id and f.type == "news")
-    [welcome] = [key for key, d in fake.site.discussions.items() if d.forum == forum.id]
+    forum = _news_forum(fake, "kvz-2027-03")
+    [welcome] = _announcements(fake, "kvz-2027-03").values()
     _admin(fake).call("mod_forum_add_discussion", forumid=forum.id, subject="Raumänderung", message="<p>Raum 2</p>")
     assert run_cli(config, "push").exit_code == 0  # reads the 2 discussions: welcome post present
     del fake.site.discussions[welcome]
@@ -135,7 +148,7 @@ def _member_changes(plan_output: str) -> list[tuple[str, object]]:
 def test_groups_are_matched_by_idnumber_first_whether_or_not_the_group_list_is_read(world) -> None:
     """lms-sync's group 1 renamed by a trainer, who made a new group with the wanted name and put someone in it."""
     fake, config = world
-    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-01")
+    course = _course(fake, "kvz-2027-01")
     own = next(g for g in fake.site.groups.values() if g.courseid == course.id and g.idnumber.endswith("1"))
     wanted_name, own.name = own.name, "Gruppe vom Vormittag"
     moved = next(iter(own.members))
@@ -151,16 +164,14 @@ def test_a_lost_answer_to_the_welcome_post_never_leads_to_a_second_one(world) ->
     """Posted, but the answer was lost; then a trainer deletes one of their announcements, so the count is as it was
     when push last read the forum (without the welcome post). The cache must not be believed about a missing post."""
     fake, config = world
-    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-03")
-    forum = next(f for f in fake.site.instances["forum"].values() if f.course == course.id and f.type == "news")
+    [welcome] = _announcements(fake, "kvz-2027-03").values()
     for subject in ("Raumänderung", "Materialien"):
-        _admin(fake).call("mod_forum_add_discussion", forumid=forum.id, subject=subject, message="<p>x</p>")
-    [welcome] = [k for k, d in fake.site.discussions.items() if d.forum == forum.id
-                 and d.name not in ("Raumänderung", "Materialien")]
+        _admin(fake).call("mod_forum_add_discussion", forumid=_news_forum(fake, "kvz-2027-03").id, subject=subject,
+                          message="<p>x</p>")
     del fake.site.discussions[welcome]  # 2 discussions, no welcome post
     fake.inject("timeout", wsfunction="mod_forum_add_discussion")  # posted, but the answer is lost
     assert run_cli(config, "push").exit_code != 0
-    del fake.site.discussions[next(k for k, d in fake.site.discussions.items() if d.name == "Raumänderung")]
+    del fake.site.discussions[_announcements(fake, "kvz-2027-03")["Raumänderung"]]
     assert run_cli(config, "push").exit_code == 0
     posts = state(fake)["lms-sync-kvz-2027-03"]["posts"]
     assert len(posts) == len(set(posts)) == 2, posts
