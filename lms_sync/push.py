@@ -72,9 +72,9 @@ class _Applier:
         self.user_ids = {email: users[0].id for email, users in site.users_by_email.items() if len(users) == 1}
         self.group_ids: dict[str, int] = {}
         """idnumber -> id of the groups this push created"""
-        self.news_forums = {idnumber: c.news_forum_id for idnumber, c in site.courses.items() if c.news_forum_id}
-        self.discussions = {c.news_forum_id: c.news_forum_discussions for c in site.courses.values() if c.news_forum_id}
-        """announcements forum id -> its number of discussions, as observed"""
+        self.news_forums = {idnumber: (c.news_forum_id, c.news_forum_discussions)
+                            for idnumber, c in site.courses.items() if c.news_forum_id}
+        """course idnumber -> (announcements forum id, its number of discussions as observed)"""
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
 
@@ -225,8 +225,7 @@ class _Applier:
             for forum in checked(results[-1]):
                 idnumber = by_course.get(int(forum.get("course", 0)))
                 if idnumber and forum.get("type") == "news" and idnumber not in self.news_forums:
-                    self.news_forums[idnumber] = int(forum["id"])
-                    self.discussions[int(forum["id"])] = int(forum.get("numdiscussions") or 0)
+                    self.news_forums[idnumber] = (int(forum["id"]), int(forum.get("numdiscussions") or 0))
         for run, change in self.live_runs(["section"]):
             renames.append((run, change.fields["section_id"], change.fields["name"][1]))
         for run, section_id, name in renames:
@@ -249,10 +248,10 @@ class _Applier:
     def _read_contents(self, course_ids: Sequence[int]) -> dict[int, tuple[int, Any]]:
         """Contents at a revision read before them, for courses this push changed (renamed sections)."""
         revisions = self._revisions(course_ids)
-        calls = [("core_course_get_contents", {"courseid": cid}) for cid in course_ids if cid in revisions]
-        return {call[1]["courseid"]: (revisions[call[1]["courseid"]], contents_payload(answer))
-                for call, answer in zip(calls, self.client.read_many(calls), strict=True)
-                if not isinstance(answer, MoodleError)}
+        ids = [cid for cid in course_ids if cid in revisions]
+        answers = self.client.read_many([("core_course_get_contents", {"courseid": cid}) for cid in ids])
+        return {cid: (revisions[cid], contents_payload(answer))
+                for cid, answer in zip(ids, answers, strict=True) if not isinstance(answer, MoodleError)}
 
     def competencies(self) -> None:
         """The framework first (parents before children), then each run course's links; ratings are never touched."""
@@ -333,19 +332,18 @@ class _Applier:
 
     def posts(self) -> None:
         for run, change in self.live_runs(["post"]):
-            forum = self.news_forums.get(run.course_idnumber)
-            if forum is None:
+            if run.course_idnumber not in self.news_forums:
                 self.fail(run.run_id, "the course has no announcements forum for the welcome post")
                 continue
+            forum, discussions = self.news_forums[run.course_idnumber]
             if self.cache:
                 self.cache.forget("discussions", [forum])  # an answer lost on the way must not leave a stale entry
-            if self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
-                           message=change.fields["message"], options=[{"name": "discussionsubscribe", "value": 0}]):
-                self.discussions[forum] = self.discussions.get(forum, 0) + 1
-                if self.cache:
-                    # Any other change to the forum changes its count, so the entry then no longer matches.
-                    self.cache.put_many("discussions", {forum: (self.discussions[forum],
-                                                                [subject_digest(change.fields["subject"])])})
+            posted = self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
+                                 message=change.fields["message"],
+                                 options=[{"name": "discussionsubscribe", "value": 0}])
+            if posted and self.cache:
+                # Any other change to the forum changes its count, so the entry then no longer matches.
+                self.cache.put_many("discussions", {forum: (discussions + 1, [subject_digest(change.fields["subject"])])})
 
     def apply(self) -> None:
         for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,
