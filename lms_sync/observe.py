@@ -245,13 +245,17 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, courses: Sequen
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
 
 
+def _group_from(record: dict[str, Any]) -> ObservedGroup:
+    """An `ObservedGroup` from Moodle's group description (core_group_get_groups, core_group_get_course_groups)."""
+    return ObservedGroup(id=int(record["id"]), name=text(record.get("name")), idnumber=str(record.get("idnumber") or ""))
+
+
 def _add_groups(site: ObservedSite, groups: Sequence[dict[str, Any]]) -> None:
     by_id = {c.id: c for c in site.courses.values()}
     for group in groups:
         owner = by_id.get(int(group.get("courseid") or 0))
         if owner is not None:
-            owner.groups[int(group["id"])] = ObservedGroup(id=int(group["id"]), name=text(group.get("name")),
-                                                           idnumber=str(group.get("idnumber") or ""))
+            owner.groups[int(group["id"])] = _group_from(group)
 
 
 def _lacks_a_group(desired: DesiredCourse, course: ObservedCourse) -> bool:
@@ -263,8 +267,7 @@ def _lacks_a_group(desired: DesiredCourse, course: ObservedCourse) -> bool:
 def _read_group_lists(client: MoodleClient, courses: Sequence[ObservedCourse]) -> None:
     answers = client.read_many([("core_group_get_course_groups", {"courseid": c.id}) for c in courses])
     for course, answer in zip(courses, answers, strict=True):
-        course.groups = {int(g["id"]): ObservedGroup(id=int(g["id"]), name=text(g.get("name")),
-                                                     idnumber=str(g.get("idnumber") or "")) for g in checked(answer)}
+        course.groups = {int(g["id"]): _group_from(g) for g in checked(answer)}
 
 
 def _find_differently_cased(client: MoodleClient, site: ObservedSite, emails: Sequence[str]) -> None:
