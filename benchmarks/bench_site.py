@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lms_sync.blueprint.compile import compile_blueprint
-from lms_sync.desired import DesiredCourse
+from lms_sync.push.desired import DesiredCourse
 from lms_sync.templates import CourseTemplate
 from tests.fake_moodle import FakeMoodle, rated_presentation
 from tests.fake_moodle.operations import section_by_number

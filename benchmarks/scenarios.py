@@ -16,10 +16,10 @@ from benchmarks.measure import FormFieldGuard, PhaseResult, client_for, guarded_
 from benchmarks.naive_client import NaiveClient
 from benchmarks.synthetic_catalogue import bundled_template, synthetic_courses
 from lms_sync.config import PushSettings
-from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.pull import DEFAULT_PAGE_SIZE, catalogue_people, pull_courses, run_targets
-from lms_sync.push import push
+from lms_sync.push.apply import push
+from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.store import RecordsStore
 from tests.fake_moodle import FakeMoodle

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from lms_sync.catalogue import Participant, Person, Sector, Session, SourceLocation, WorkshopRun
 from lms_sync.config import PushSettings
-from lms_sync.desired import DesiredCourse, desired_course
+from lms_sync.push.desired import DesiredCourse, desired_course
 from lms_sync.templates import CourseTemplate, load_template
 
 REPO = Path(__file__).resolve().parents[1]

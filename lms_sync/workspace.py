@@ -12,7 +12,7 @@ from pathlib import Path
 from lms_sync.catalogue import WorkshopRun, load_catalogue
 from lms_sync.competencies.framework import COMPETENCIES_FOLDER, CompetencyFramework, check_frameworks
 from lms_sync.config import Settings
-from lms_sync.desired import DesiredCourse, desired_course
+from lms_sync.push.desired import DesiredCourse, desired_course
 from lms_sync.templates import CourseTemplate, TemplateError, check_template, template_folders
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pytest
 
 from lms_sync.competencies.pull import pull_ratings
-from lms_sync.competencies.push import push_competencies
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND
+from lms_sync.push.competencies import push_competencies
 from lms_sync.records.course_writer import SnapshotCounts
 from lms_sync.records.people import Participant
 from lms_sync.records.snapshot import CourseSnapshot, EnrolledUser

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from lms_sync.competencies.framework import CompetencyFramework
-from lms_sync.competencies.push import push_competencies
 from lms_sync.config import ConfigError
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND
+from lms_sync.push.competencies import push_competencies
 from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
 

@@ -8,7 +8,7 @@ import pytest
 
 from lms_sync.catalogue import Participant
 from lms_sync.config import PushSettings, Settings
-from lms_sync.observed import (
+from lms_sync.push.observed import (
     ObservedCategory,
     ObservedCourse,
     ObservedEvent,
@@ -18,7 +18,7 @@ from lms_sync.observed import (
     ObservedSite,
     ObservedUser,
 )
-from lms_sync.plan import diff
+from lms_sync.push.plan import diff
 from lms_sync.small_groups import allocate
 from lms_sync.workspace import load_workspace
 

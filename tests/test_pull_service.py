@@ -12,10 +12,10 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, inspect, select
 
-from lms_sync.competencies.push import push_competencies
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleUnreachable
 from lms_sync.pull import CourseTarget, PullReport, pull_courses
+from lms_sync.push.competencies import push_competencies
 from lms_sync.records.people import Participant
 from lms_sync.records.schema import (
     course_completion,

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import create_engine, select
 
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.observe import subject_digest
+from lms_sync.push.observe import subject_digest
 from lms_sync.records.schema import observation_cache
 from tests.fake_moodle import FakeMoodle
 from tests.fake_moodle.state import Course, Forum
@@ -192,7 +192,7 @@ def test_without_the_optional_array_reads_push_reads_course_by_course_and_still_
 
 def test_push_no_cache_reads_everything_once_and_refills_the_cache(world, caplog: pytest.LogCaptureFixture) -> None:
     fake, config = world
-    with caplog.at_level(logging.INFO, logger="lms_sync.observe"):
+    with caplog.at_level(logging.INFO, logger="lms_sync.push.observe"):
         assert run_cli(config, "push", "--no-cache").exit_code == 0
     assert (fake.calls["core_course_get_contents"], fake.calls["mod_forum_get_forum_discussions"]) == (3, 3)
     assert "observation cache: contents of 0 of 3 courses, welcome post of 0 of 3" in caplog.text

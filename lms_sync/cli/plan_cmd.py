@@ -16,10 +16,10 @@ import click
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.records_access import observation_cache
 from lms_sync.exit_codes import ExitCode
-from lms_sync.observe import observe
-from lms_sync.observed import ObservedSite
-from lms_sync.plan import diff
-from lms_sync.push import push
+from lms_sync.push.apply import push
+from lms_sync.push.observe import observe
+from lms_sync.push.observed import ObservedSite
+from lms_sync.push.plan import diff
 from lms_sync.redaction import redact
 from lms_sync.rendering import render_text
 from lms_sync.workspace import Workspace, WorkspaceError, load_workspace

@@ -17,9 +17,9 @@ import click
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.plan_cmd import open_workspace, workspace_options
 from lms_sync.cli.records_access import open_records
-from lms_sync.desired import DesiredCourse
 from lms_sync.exit_codes import ExitCode
 from lms_sync.pull import CoursePullResult, CourseTarget, PullReport, catalogue_people, pull_courses, run_targets
+from lms_sync.push.desired import DesiredCourse
 from lms_sync.redaction import redact
 from lms_sync.rendering import render_text
 from lms_sync.workspace import WorkspaceError, load_workspace

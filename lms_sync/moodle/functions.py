@@ -41,7 +41,7 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_calendar_create_calendar_events",
         "core_calendar_delete_calendar_events",
         "mod_forum_add_discussion",
-        # lms_sync.competencies.push
+        # lms_sync.push.competencies
         "core_competency_list_competency_frameworks",
         "core_competency_list_competencies",
         "core_competency_list_course_competencies",

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from lms_sync.competencies.pull import CompetencyPull, pull_ratings
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
-from lms_sync.observe import text
+from lms_sync.moodle.fields import text
 from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import instrument, is_anonymous
 from lms_sync.pull.reading_support import Skip, moodle_time, reason

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from lms_sync.observe import text
+from lms_sync.moodle.fields import text
 from lms_sync.pull.reading_support import Skip, moodle_time, reason, whole_number
 from lms_sync.records.snapshot import (
     ENROLMENT_ACTIVE,

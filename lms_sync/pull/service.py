@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.moodle.functions import SITE_INFO
 from lms_sync.pull.course_reading import SITE_WIDE_ERRORS, CourseReader, CourseReadError, checked, read_keyed
 from lms_sync.pull.report import CoursePullResult, PullReport
 from lms_sync.pull.targets import CourseTarget
+from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.errors import RecordsWriteError
 from lms_sync.records.people import Participant
 from lms_sync.records.store import RecordsStore

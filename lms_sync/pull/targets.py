@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from lms_sync.desired import DesiredCourse
+from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.people import Participant
 
 

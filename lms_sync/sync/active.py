@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from lms_sync.desired import DesiredCourse
+from lms_sync.push.desired import DesiredCourse
 
 
 def split_active(courses: Sequence[DesiredCourse], *, now: datetime, days_before_start: int,

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from lms_sync.check import CheckReport
 from lms_sync.pull import PullReport
-from lms_sync.push import PushReport
+from lms_sync.push.apply import PushReport
 
 Step = Literal["catalogue", "check", "push", "pull", "retention"]
 

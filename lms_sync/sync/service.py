@@ -16,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms_sync.check import check_site
 from lms_sync.config import Settings, SyncStep
-from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.pull import catalogue_people, pull_courses, run_targets
-from lms_sync.push import push
+from lms_sync.push.apply import push
+from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.errors import RecordsWriteError, first_line
 from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.store import RecordsStore

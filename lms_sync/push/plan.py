@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from lms_sync.catalogue import Person
 from lms_sync.config import PushSettings
-from lms_sync.desired import DesiredCategory, DesiredCourse
-from lms_sync.observed import ObservedCourse, ObservedSite
+from lms_sync.push.desired import DesiredCategory, DesiredCourse
+from lms_sync.push.observed import ObservedCourse, ObservedSite
 from lms_sync.small_groups import allocate
 
 Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post"]

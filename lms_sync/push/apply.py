@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lms_sync.competencies.framework import CompetencyFramework
-from lms_sync.competencies.push import push_competencies
 from lms_sync.config import ConfigError, PushSettings
-from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import (
     MoodleAuthError,
@@ -24,12 +22,14 @@ from lms_sync.moodle.errors import (
     MoodleTransientError,
     WriteOutcomeUnknown,
 )
-from lms_sync.observe import by_field, checked, contents_payload, observe, subject_digest
-from lms_sync.observed import ObservedSite
-from lms_sync.plan import Change, Plan, RunPlan, diff
+from lms_sync.push.competencies import push_competencies
+from lms_sync.push.desired import DesiredCourse
+from lms_sync.push.observe import by_field, checked, contents_payload, observe, subject_digest
+from lms_sync.push.observed import ObservedSite
+from lms_sync.push.plan import Change, Plan, RunPlan, diff
 from lms_sync.records.observation_cache import ObservationCache
 
-log = logging.getLogger("lms_sync.push")
+log = logging.getLogger(__name__)
 Owner = str | None  # the run an item belongs to; None for shared objects (categories, accounts)
 _SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleTransientError, WriteOutcomeUnknown)
 

@@ -8,16 +8,16 @@ cache does not vouch for, the members' groups, accounts of people not enrolled y
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from lms_sync.desired import DesiredCourse
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
-from lms_sync.observed import (
+from lms_sync.moodle.fields import text
+from lms_sync.push.desired import DesiredCourse
+from lms_sync.push.observed import (
     ObservedCategory,
     ObservedCourse,
     ObservedEvent,
@@ -29,7 +29,7 @@ from lms_sync.observed import (
 )
 from lms_sync.records.observation_cache import ObservationCache
 
-log = logging.getLogger("lms_sync.observe")
+log = logging.getLogger(__name__)
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 ENROLLED_USERS = "core_enrol_get_enrolled_users_with_capability"
 GROUPS_BY_ID = "core_group_get_groups"
@@ -40,11 +40,6 @@ _USER_FIELDS = "id,email,roles,groups"
 _LIST_FROM_RUNS = 3  # without the batch function, list a category holding this many of the runs
 
 Call = tuple[str, dict[str, Any]]
-
-
-def text(value: Any) -> str:
-    """Moodle returns formatted names HTML-escaped (`&amp;`); compare them as the plain text they are."""
-    return html.unescape(str(value or "")).strip()
 
 
 def checked(result: Any) -> Any:

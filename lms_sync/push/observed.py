@@ -1,6 +1,6 @@
 """What lms-sync saw in Moodle: categories, run courses with their contents, enrolments, groups, events and posts.
 
-Plain data with no I/O; `lms_sync.observe` fills it from web-service reads, and an empty one plans offline.
+Plain data with no I/O; `lms_sync.push.observe` fills it from web-service reads, and an empty one plans offline.
 """
 
 from __future__ import annotations
