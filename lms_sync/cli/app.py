@@ -1,6 +1,7 @@
 """The root click group, its shared options, and the mapping of known errors to exit codes.
 
-Every command gets an `AppContext` that loads settings and opens the Moodle connection on first use.
+Every command gets an `AppContext` that loads settings and opens the Moodle connection on first use. Commands are
+imported when they run (`COMMANDS`): `lms-sync --help` and `--version` load neither pydantic nor httpx nor SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -10,23 +11,42 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from lms_sync.config import ConfigError, Settings, load_settings
+from lms_sync.cli.lazy import LazyCommand, LazyGroup
 from lms_sync.exit_codes import ExitCode
 from lms_sync.logs import configure_logging
-from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import (
-    MoodleAuthError,
-    MoodleError,
-    MoodlePermissionError,
-    MoodleProtocolError,
-    MoodleUnreachable,
-)
 from lms_sync.redaction import redact
-from lms_sync.sync.lock import LockHeld
+
+if TYPE_CHECKING:
+    from lms_sync.config import Settings
+    from lms_sync.moodle.client import MoodleClient
+
+COMMANDS = {
+    "blueprint": LazyCommand(("blueprint_cmd",), "Blueprint courses: the template's activities and questionnaire as a "
+                                                 "Moodle course backup."),
+    "check": LazyCommand(("check_cmd",), "Check the Moodle site, the token's user and the functions its service allows."),
+    "init": LazyCommand(("init_cmd",), "Write a commented starter config to PATH (default ./lms-sync.toml)."),
+    "plan": LazyCommand(("plan_cmd",), "Show what push would change in Moodle for RUN (default: every run in the "
+                                       "catalogue)."),
+    "pull": LazyCommand(("pull_cmd",), "Read enrolments, completion and feedback of RUN (or --all runs, or --course) "
+                                       "from Moodle into the records."),
+    "push": LazyCommand(("plan_cmd",), "Create or update RUN's course, people, groups, dates and welcome post in Moodle "
+                                       "(default: every run)."),
+    "records": LazyCommand(("records_cmd",), "Data protection: export or erase everything stored about a person; purge "
+                                             "personal data of old runs."),
+    "report": LazyCommand(("report_cmd", "portfolio_cmd"), "Evaluation and participation reports from the records "
+                                                           "(HTML with charts, and CSV)."),
+    "runs": LazyCommand(("sync_cmd",), "The run journal: the last syncs, newest first, one line each (`runs show ID` "
+                                       "for one run)."),
+    "sync": LazyCommand(("sync_cmd",), "Check the site, push the active catalogue runs and pull their results, once and "
+                                       "alone (for cron/systemd)."),
+    "templates": LazyCommand(("templates_cmd",), "List, show and validate the course templates "
+                                                 "(course_templates/<slug>/template.toml)."),
+}
+"""every command: the modules under lms_sync.cli that define it, and its summary (the first line of its help)"""
 
 
 class InputError(Exception):
@@ -43,11 +63,15 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from lms_sync.config import load_settings
+
             self._settings = load_settings(self.config_path)
         return self._settings
 
     def moodle(self) -> MoodleClient:
         if self._client is None:
+            from lms_sync.moodle.client import MoodleClient
+
             self._client = MoodleClient.from_settings(self.settings)
         return self._client
 
@@ -59,6 +83,17 @@ class AppContext:
 
 
 def _exit_code_for(exc: BaseException) -> ExitCode | None:
+    # Imported here, when something failed: a command that raised them has loaded them already.
+    from lms_sync.config import ConfigError
+    from lms_sync.moodle.errors import (
+        MoodleAuthError,
+        MoodleError,
+        MoodlePermissionError,
+        MoodleProtocolError,
+        MoodleUnreachable,
+    )
+    from lms_sync.sync.lock import LockHeld
+
     if isinstance(exc, (ConfigError, InputError)):
         return ExitCode.CONFIG_OR_INPUT
     if isinstance(exc, (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleUnreachable)):
@@ -70,7 +105,7 @@ def _exit_code_for(exc: BaseException) -> ExitCode | None:
     return None
 
 
-class LmsSyncGroup(click.Group):
+class LmsSyncGroup(LazyGroup):
     """Turns the project's known exceptions into one clear line on stderr and the documented exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -84,7 +119,7 @@ class LmsSyncGroup(click.Group):
             ctx.exit(int(code))
 
 
-@click.group(cls=LmsSyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LmsSyncGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
