@@ -1,5 +1,5 @@
 """Turns the measured scenarios into the benchmark's printout: a table per phase, naive / lms-sync ratios, the
-end-state and records checks, and one PASS/FAIL line per target of issue 7.
+end-state and records checks, and one PASS/FAIL line per target of issues 7 and 17 (start-up).
 
 Pure formatting and arithmetic; the measuring happens in `scenarios`, the running in `sync_bench`.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from benchmarks.measure import PhaseResult
 from benchmarks.scenarios import BenchConfig
+from benchmarks.startup import STARTUP_RATIO, Startup
 
 FIRST_PUSH_RATIO = 10.0
 PULL_SPEEDUP = 4.0
@@ -84,7 +85,7 @@ def ledger(phase: PhaseResult, rows: int = LEDGER_ROWS) -> list[str]:
     return lines
 
 
-def targets(m: Measurements, config: BenchConfig) -> list[Target]:
+def targets(m: Measurements, config: BenchConfig, startup: Startup) -> list[Target]:
     push_ratio = _ratio(m.naive_first_push.requests, m.lms_first_push.requests)
     batched_limit = 2 + config.runs // 10
     unbatched_limit = 2 + config.runs
@@ -112,5 +113,6 @@ def targets(m: Measurements, config: BenchConfig) -> list[Target]:
         Target(largest.largest_request_fields <= config.max_form_fields,
                f"every request ≤ max_form_fields = {config.max_form_fields} form fields: largest "
                f"{largest.largest_request_fields} ({largest.largest_request_function}, {largest.name})"),
+        Target(startup.ratio <= STARTUP_RATIO, startup.line()),
     ]
 

@@ -6,6 +6,8 @@ Preparation (seeding, and the pushes a re-push or pull starts from) runs without
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,13 @@ class BenchConfig:
     respondents: int = 10
     """named and anonymous answers per run course"""
     page_size: int = DEFAULT_PAGE_SIZE
+    startup_repeats: int = 5
+    """fresh processes per start-up measurement (`lms-sync --help`), the fastest counts"""
+
+
+def progress(message: str) -> None:
+    """One line on stderr, so a long benchmark says which phase it is in (the results go to stdout at the end)."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -49,8 +58,8 @@ class ScenarioOutcome:
 class _World:
     """One fake Moodle with the synthetic catalogue, and clients for it that all pass the form-field guard."""
 
-    def __init__(self, config: BenchConfig) -> None:
-        self.config = config
+    def __init__(self, config: BenchConfig, who: str) -> None:
+        self.config, self.who = config, who
         self.settings = PushSettings()
         self.courses: list[DesiredCourse] = synthetic_courses(config.runs, config.participants, self.settings)
         self.fake: FakeMoodle = new_site(bundled_template(), self.courses)
@@ -66,10 +75,13 @@ class _World:
 
     def measured(self, name: str, client: MoodleClient, work: Callable[[], Any]) -> tuple[PhaseResult, Any]:
         self.fake.latency = self.config.latency
+        progress(f"{self.who}: {name} …")
         try:
-            return measure(name, self.fake, client, self.guard, work)
+            result = measure(name, self.fake, client, self.guard, work)
         finally:
             self.fake.latency = 0.0
+        progress(f"{self.who}: {name} done in {result[0].seconds:.1f} s, {result[0].requests} requests")
+        return result
 
     def lms_push(self, client: MoodleClient, cache: ObservationCache | None = None) -> None:
         report = push(client, self.courses, self.settings, cache=cache)
@@ -84,6 +96,7 @@ class _World:
 
     def prepare_pull(self) -> None:
         """The state both pulls start from: lms-sync's push (same ids on both fakes), then answers and completion."""
+        progress(f"{self.who}: preparing the pull (lms-sync's push and the answers, no latency) …")
         self.lms_push(self.client())
         seed_responses(self.fake, self.courses, self.config.respondents)
 
@@ -98,7 +111,7 @@ def _records(store: RecordsStore) -> tuple[list[Any], list[Any]]:
 def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
     """First push, no-op re-push (batched reads, then without the batch function, then that again with an empty
     observation cache, as on a new machine), pull — one fake and one records database throughout."""
-    world = _World(config)
+    world = _World(config, "lms-sync")
     with RecordsStore.open(f"sqlite:///{records_dir / 'lms-sync.db'}") as store:
         cache = ObservationCache(store.engine, world.fake.url)
         first, _ = world.measured("first push", client := world.client(), lambda: world.lms_push(client, cache))
@@ -109,6 +122,7 @@ def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome
         with RecordsStore.open(f"sqlite:///{records_dir / 'new-machine.db'}") as empty:
             cold, _ = world.measured("no-op re-push, unbatched, no cache", client := world.client(batch_reads=False),
                                      lambda: world.lms_push(client, ObservationCache(empty.engine, world.fake.url)))
+        progress("lms-sync: seeding the answers …")
         seed_responses(world.fake, world.courses, config.respondents)
         pulled, _ = world.measured("pull", client := world.client(), lambda: world.lms_pull(client, store))
         records = _records(store)
@@ -116,21 +130,22 @@ def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome
 
 
 def naive_push_scenario(config: BenchConfig) -> ScenarioOutcome:
-    world = _World(config)
+    world = _World(config, "naive")
     result, _ = world.measured("first push", (naive := world.naive()).client, lambda: naive.push(world.courses))
     return ScenarioOutcome([result], world.state())
 
 
 def naive_repush_scenario(config: BenchConfig) -> ScenarioOutcome:
     """The naive client's re-push of an unchanged catalogue, over the state its own first push left."""
-    world = _World(config)
+    world = _World(config, "naive")
+    progress("naive: preparing its re-push (its own first push, no latency) …")
     world.naive().push(world.courses)
     result, _ = world.measured("no-op re-push", (naive := world.naive()).client, lambda: naive.push(world.courses))
     return ScenarioOutcome([result], world.state())
 
 
 def naive_pull_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
-    world = _World(config)
+    world = _World(config, "naive")
     world.prepare_pull()
     with RecordsStore.open(f"sqlite:///{records_dir / 'naive.db'}") as store:
         naive = world.naive()

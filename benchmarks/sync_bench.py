@@ -2,7 +2,8 @@
 on fake Moodle sites that wait a fixed latency per request; prints requests, wall time, peak RSS, ratios and targets.
 
 Every scenario runs in its own forked process (so each has its own peak RSS and fake site): lms-sync's first, alone;
-then the three naive ones side by side, as they spend nearly all their time waiting. Exits 1 if a target is missed.
+then the three naive ones side by side, as they spend nearly all their time waiting. Progress goes to stderr, phase by
+phase. Also measures the command line's start-up (`lms-sync --help`). Exits 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from benchmarks.scenarios import (  # noqa: E402
     naive_pull_scenario,
     naive_push_scenario,
     naive_repush_scenario,
+    progress,
 )
+from benchmarks.startup import REPEATS, measure_startup  # noqa: E402
 from lms_sync.config import MoodleSettings  # noqa: E402
 
 
@@ -41,14 +44,18 @@ def parse_config(argv: list[str] | None = None) -> BenchConfig:
                         help=f"lms-sync's concurrent requests (default from the settings: {defaults.concurrency})")
     parser.add_argument("--max-form-fields", type=int, default=defaults.max_form_fields,
                         help=f"form-field limit per request, as max_input_vars (default {defaults.max_form_fields})")
+    parser.add_argument("--startup-repeats", type=int, default=REPEATS,
+                        help=f"fresh processes per start-up measurement, the fastest counts (default {REPEATS})")
     args = parser.parse_args(argv)
     too_small = [f"--{name.replace('_', '-')} must be at least {low}" for name, low in
-                 (("runs", 1), ("participants", 1), ("latency_ms", 0), ("concurrency", 1), ("max_form_fields", 50))
+                 (("runs", 1), ("participants", 1), ("latency_ms", 0), ("concurrency", 1), ("max_form_fields", 50),
+                  ("startup_repeats", 1))
                  if getattr(args, name) < low]
     if too_small:
         parser.error("; ".join(too_small))
     return BenchConfig(runs=args.runs, participants=args.participants, latency=args.latency_ms / 1000,
-                       concurrency=args.concurrency, max_form_fields=args.max_form_fields)
+                       concurrency=args.concurrency, max_form_fields=args.max_form_fields,
+                       startup_repeats=args.startup_repeats)
 
 
 def run_scenarios(config: BenchConfig, records_dir: Path) -> tuple[ScenarioOutcome, list[ScenarioOutcome]]:
@@ -80,6 +87,8 @@ def check_end_states(lms: ScenarioOutcome, naive: list[ScenarioOutcome]) -> list
 def main(argv: list[str] | None = None) -> int:
     config = parse_config(argv)
     started = time.perf_counter()
+    progress("start-up of lms-sync --help / --version …")
+    startup = measure_startup(config.startup_repeats)
     with tempfile.TemporaryDirectory(prefix="lms-sync-bench-") as records_dir:
         lms, naive = run_scenarios(config, Path(records_dir))
     m = Measurements(*lms.phases, naive[0].phases[0], naive[1].phases[0], naive[2].phases[0])
@@ -96,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     for phase in lms.phases:
         print(f"\nlms-sync {phase.name}: HTTP requests by function")
         print("\n".join(ledger(phase)))
-    results: list[Target] = targets(m, config)
+    results: list[Target] = targets(m, config, startup)
     print("\ntargets:")
     print("\n".join(f"  {'PASS' if t.passed else 'FAIL'} {t.line}" for t in results))
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s")
