@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from lms_sync.config import PushSettings
+from lms_sync.moodle.api.people import ACTIVE_IDS_ONLY
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.moodle.fields import text
-from lms_sync.pull.course_reading import ACTIVE_IDS_ONLY
 from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import instrument, is_anonymous
 from lms_sync.push.desired import DesiredCategory, DesiredCourse

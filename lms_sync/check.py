@@ -47,7 +47,7 @@ def _is_supported(release: str) -> bool:
 
 
 def check_site(client: MoodleClient) -> CheckReport:
-    """One `core_webservice_get_site_info` call, compared with every function lms-sync's commands need."""
+    """One site-information call, compared with every function lms-sync's commands need."""
     info = client.call(SITE_INFO)
     allowed = {entry["name"] for entry in info.get("functions", [])}
     missing = {

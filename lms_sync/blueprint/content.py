@@ -10,7 +10,7 @@ from enum import StrEnum
 
 
 class ModName(StrEnum):
-    """Moodle module names the blueprint can hold (the `modname` core_course_get_contents reports)."""
+    """Moodle module names the blueprint can hold (the `modname` of `moodle.api.contents`)."""
 
     ASSIGN = "assign"
     FORUM = "forum"

@@ -66,15 +66,8 @@ class BackupLayout:
     modules: tuple[ModuleLayout, ...]
 
     @property
-    def graded_modules(self) -> tuple[ModuleLayout, ...]:
-        return tuple(m for m in self.modules if m.grade_item_id is not None)
-
-    @property
     def feedback_modules(self) -> tuple[ModuleLayout, ...]:
         return tuple(m for m in self.modules if m.activity.modname is ModName.FEEDBACK)
-
-    def section_of(self, module: ModuleLayout) -> SectionLayout:
-        return next(s for s in self.sections if s.section_id == module.section_id)
 
 
 def lay_out(content: BlueprintContent) -> BackupLayout:

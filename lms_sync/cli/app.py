@@ -6,7 +6,6 @@ imported when they run (`COMMANDS`): `lms-sync --help` and `--version` load neit
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -146,7 +145,3 @@ def main(ctx: click.Context, config_path: Path | None, verbose: bool, log_file: 
 def pass_app(function: Callable[..., Any]) -> Callable[..., Any]:
     """Decorator: hand the command its `AppContext`."""
     return click.pass_obj(function)
-
-
-def get_logger(name: str) -> logging.Logger:
-    return logging.getLogger(f"lms_sync.{name}")

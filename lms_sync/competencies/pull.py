@@ -10,19 +10,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lms_sync.moodle.api import competencies as api
+from lms_sync.moodle.api.calls import ask
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodlePermissionError, MoodleTransientError
 from lms_sync.records.snapshot import Competency, CompetencyRating
 
 log = logging.getLogger("lms_sync.competencies")
-
-LIST_COURSE_COMPETENCIES = "core_competency_list_course_competencies"
-READ_FRAMEWORK = "core_competency_read_competency_framework"
-# The one web service that returns a user's rating *in a course* together with its evidence. Moodle creates an empty
-# user_competency_course row on first read if none exists; it never changes a rating.
-COURSE_SUMMARY = "tool_lp_data_for_user_competency_summary_in_course"
-LIST_USER_PLANS = "core_competency_list_user_plans"
-LIST_PLAN_COMPETENCIES = "core_competency_list_plan_competencies"
 
 _SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleTransientError)
 
@@ -52,11 +46,11 @@ def _answers(client: MoodleClient, calls: Sequence[tuple[str, Mapping[str, Any]]
 
 def course_competencies(client: MoodleClient, course_id: int) -> list[Competency]:
     """The competencies linked to the course, each with its framework's idnumber and shortname."""
-    linked = [entry["competency"] for entry in client.call(LIST_COURSE_COMPETENCIES, id=course_id)]
+    linked = [entry["competency"] for entry in ask(client, api.course_competencies(course_id))]
     framework_ids = sorted({int(competency["competencyframeworkid"]) for competency in linked})
     frameworks = {}
     for framework_id, framework in zip(
-            framework_ids, _answers(client, [(READ_FRAMEWORK, {"id": i}) for i in framework_ids]), strict=True):
+            framework_ids, _answers(client, [api.read_framework(i) for i in framework_ids]), strict=True):
         if framework is not None:
             frameworks[framework_id] = framework
     return [
@@ -93,7 +87,7 @@ def _course_rating(user_id: int, competency_id: int, summary: Mapping[str, Any])
 def _course_ratings(client: MoodleClient, course_id: int, users: Sequence[int],
                     competencies: Sequence[Competency]) -> list[CompetencyRating]:
     pairs = [(user, competency.competency_id) for user in users for competency in competencies]
-    calls = [(COURSE_SUMMARY, {"userid": user, "competencyid": competency, "courseid": course_id})
+    calls = [api.user_summary_in_course(user, competency, course_id)
              for user, competency in pairs]
     ratings = [_course_rating(user, competency, summary)
                for (user, competency), summary in zip(pairs, _answers(client, calls), strict=True) if summary]
@@ -114,9 +108,9 @@ def _plan_rating(user_id: int, plan: Mapping[str, Any], entry: Mapping[str, Any]
 
 
 def _plan_ratings(client: MoodleClient, users: Sequence[int], competency_ids: Collection[int]) -> list[CompetencyRating]:
-    plans_per_user = _answers(client, [(LIST_USER_PLANS, {"userid": user}) for user in users])
+    plans_per_user = _answers(client, [api.user_plans(user) for user in users])
     plans = [(user, plan) for user, found in zip(users, plans_per_user, strict=True) for plan in found or []]
-    entries = _answers(client, [(LIST_PLAN_COMPETENCIES, {"id": int(plan["id"])}) for _, plan in plans])
+    entries = _answers(client, [api.plan_competencies(int(plan["id"])) for _, plan in plans])
     ratings = [
         _plan_rating(user, plan, entry)
         for (user, plan), listed in zip(plans, entries, strict=True)

@@ -72,7 +72,7 @@ class WriteOutcomeUnknown(MoodleError):
 
 
 _AUTH_CODES = {"invalidtoken", "accessexception", "servicenotavailable", "usernotfullysetup", "wsaccessuserdeleted",
-               "wsaccessusersuspended", "wsaccessusernologin", "invalidtimedtoken", "sitemaintenance"}
+               "wsaccessusersuspended", "wsaccessusernologin", "invalidtimedtoken"}
 _PERMISSION_CODES = {"nopermissions", "requireloginerror", "nopermission"}
 _TRANSIENT_CODES = {"sitemaintenance", "dbconnectionfailed", "dmlreadexception", "dmlwriteexception"}
 

@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from lms_sync.competencies.pull import CompetencyPull, pull_ratings
+from lms_sync.moodle.api import completion, people
+from lms_sync.moodle.api import feedback as feedback_api
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
 from lms_sync.moodle.fields import text
@@ -28,19 +30,10 @@ from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot, Enrolled
 log = logging.getLogger("lms_sync.pull")
 K = TypeVar("K", bound=Hashable)
 
-ENROLLED_USERS = "core_enrol_get_enrolled_users"
-COURSE_COMPLETION = "core_completion_get_course_completion_status"
-ACTIVITIES_COMPLETION = "core_completion_get_activities_completion_status"
-FEEDBACK_ITEMS = "mod_feedback_get_items"
-FEEDBACK_RESPONSES = "mod_feedback_get_responses_analysis"
-NON_RESPONDENTS = "mod_feedback_get_non_respondents"
-ACTIVE_IDS_ONLY = ({"name": "onlyactive", "value": 1}, {"name": "userfields", "value": "id"})
-"""Moodle returns no enrolment status: who is missing from this listing is suspended or outside the enrolment's dates."""
 
 SITE_WIDE_ERRORS = (MoodleAuthError, MoodleProtocolError, MoodleTransientError)
 """The token, the connection or the site itself failed: no other course would fare better, so the pull stops."""
 _NOT_ENROLLED = "usernotenroled"  # the user left the course between our reads, or their enrolment is not active
-_NO_COURSE_COMPLETION = {"nocriteriaset", "completionnotenabled"}
 
 
 class CourseReadError(Exception):
@@ -91,7 +84,7 @@ class CourseReader:
         self.opted_in = opted_in
 
     def read(self, target: CourseTarget, course: Mapping[str, Any], feedbacks: Sequence[Mapping[str, Any]]) -> CourseRead:
-        """Everything lms-sync keeps about `course` (a `core_course_get_courses_by_field` record)."""
+        """Everything lms-sync keeps about `course` (a `moodle.api.courses.by_field` record)."""
         skipped: list[str] = []
 
         def skip(message: str) -> None:
@@ -101,14 +94,14 @@ class CourseReader:
         course_id = int(course["id"])
         feedback_ids = [int(feedback["id"]) for feedback in feedbacks]
         first: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {
-            ("users", 0): (ENROLLED_USERS, {"courseid": course_id}),
-            ("active_users", 0): (ENROLLED_USERS, {"courseid": course_id, "options": list(ACTIVE_IDS_ONLY)}),
+            ("users", 0): people.enrolled_users(course_id),
+            ("active_users", 0): people.enrolled_users(course_id, people.ACTIVE_IDS_ONLY),
         }
         for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
-            first[("items", feedback_id)] = (FEEDBACK_ITEMS, {"feedbackid": feedback_id})
-            first[("responses", feedback_id)] = (FEEDBACK_RESPONSES, self._page(feedback_id, 0))
+            first[("items", feedback_id)] = feedback_api.items(feedback_id)
+            first[("responses", feedback_id)] = feedback_api.responses(feedback_id, 0, self.page_size)
             if not is_anonymous(feedback):  # Moodle refuses anonymous ones (errorcode "anonymous")
-                first[("non_respondents", feedback_id)] = (NON_RESPONDENTS, {"feedbackid": feedback_id})
+                first[("non_respondents", feedback_id)] = feedback_api.non_respondents(feedback_id)
         answers = read_keyed(self.client, first)
         listed = checked(answers[("users", 0)], "enrolled users") or []
         users = enrolled_users(listed, skip, active=self._active_user_ids(answers[("active_users", 0)], skip))
@@ -120,11 +113,11 @@ class CourseReader:
 
         second: dict[tuple[str, int, int], tuple[str, Mapping[str, Any]]] = {}
         for user_id in students(users):
-            second[("course", user_id, 0)] = (COURSE_COMPLETION, {"courseid": course_id, "userid": user_id})
-            second[("activities", user_id, 0)] = (ACTIVITIES_COMPLETION, {"courseid": course_id, "userid": user_id})
+            second[("course", user_id, 0)] = completion.of_course(course_id, user_id)
+            second[("activities", user_id, 0)] = completion.of_activities(course_id, user_id)
         for feedback_id in feedback_ids:
             for page in range(1, self._pages(pages[feedback_id][0])):
-                second[("page", feedback_id, page)] = (FEEDBACK_RESPONSES, self._page(feedback_id, page))
+                second[("page", feedback_id, page)] = feedback_api.responses(feedback_id, page, self.page_size)
         more = read_keyed(self.client, second)
         for (kind, feedback_id, _), result in more.items():
             if kind == "page":
@@ -183,9 +176,6 @@ class CourseReader:
             return None
         return active_user_ids(checked(answer, "active enrolments") or [])
 
-    def _page(self, feedback_id: int, page: int) -> dict[str, int]:
-        return {"feedbackid": feedback_id, "page": page, "perpage": self.page_size}
-
     def _pages(self, first_page: Mapping[str, Any]) -> int:
         """How many pages hold all named and anonymous attempts (both lists are paged alike)."""
         total = max(int(first_page.get("totalattempts") or 0), int(first_page.get("totalanonattempts") or 0))
@@ -202,7 +192,7 @@ class CourseReader:
                 skip(f"completion of user {user_id}: not read, Moodle counts them as not enrolled (left the course, "
                      "or their enrolment is suspended)")
                 continue
-            if isinstance(course_status, MoodleError) and course_status.errorcode in _NO_COURSE_COMPLETION:
+            if isinstance(course_status, MoodleError) and course_status.errorcode in completion.NO_COURSE_COMPLETION:
                 course_status = None  # the course tracks no completion; activity completion may still be there
             records.append(completion_record(
                 user_id,

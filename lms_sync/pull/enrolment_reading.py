@@ -1,4 +1,4 @@
-"""Turns Moodle's answers about people in a course (`core_enrol_get_enrolled_users`, the two completion functions)
+"""Turns Moodle's answers about people in a course (`moodle.api.people.enrolled_users`, `moodle.api.completion`)
 into snapshot users with their enrolment status, and completion records.
 
 Records that cannot be read (a deleted user without an e-mail address, missing ids) are skipped and noted.

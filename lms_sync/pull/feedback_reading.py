@@ -1,4 +1,4 @@
-"""Turns Moodle's feedback answers (`mod_feedback_get_items`, `mod_feedback_get_responses_analysis`) into snapshot
+"""Turns Moodle's feedback answers (`moodle.api.feedback.items`, `.responses`) into snapshot
 instruments with typed answers; anonymous attempts are built without any user data, whatever Moodle sends.
 
 Unknown item types and unreadable values are skipped and reported through the `skip` callback, never raised.
@@ -151,7 +151,7 @@ def _answers(responses: Iterable[Mapping[str, Any]], questions_by_id: Mapping[in
 
 def attempts(pages: Sequence[Mapping[str, Any]], anonymous_feedback: bool, questions_by_id: Mapping[int, Question],
              feedback_name: str, skip: Skip) -> tuple[FeedbackAttempt, ...]:
-    """Every attempt of all pages of `mod_feedback_get_responses_analysis`, once each.
+    """Every attempt of all pages of `moodle.api.feedback.responses`, once each.
 
     In an anonymous feedback even entries Moodle lists as named (answered before the feedback was made anonymous)
     are stored as anonymous: no user id, no time. Named attempts without a user id are skipped.

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lms_sync.moodle.api import courses
+from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.moodle.functions import SITE_INFO
@@ -26,10 +28,8 @@ from lms_sync.records.people import Participant
 from lms_sync.records.store import RecordsStore
 
 log = logging.getLogger("lms_sync.pull")
-COURSES_BY_FIELD = "core_course_get_courses_by_field"
-FEEDBACKS_BY_COURSES = "mod_feedback_get_feedbacks_by_courses"
 DEFAULT_PAGE_SIZE = 100
-"""responses per `mod_feedback_get_responses_analysis` page: large enough for a workshop, small enough for PHP"""
+"""responses per page of `moodle.api.feedback.responses`: large enough for a workshop, small enough for PHP"""
 
 Progress = Callable[[CoursePullResult], None]
 
@@ -127,9 +127,9 @@ class _Pull:
         calls: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {("site", 0): (SITE_INFO, {})}
         for index, target in enumerate(targets):
             if target.course_id is not None:
-                calls[("id", index)] = (COURSES_BY_FIELD, {"field": "id", "value": str(target.course_id)})
+                calls[("id", index)] = courses.by_field("id", str(target.course_id))
             if target.idnumber:
-                calls[("idnumber", index)] = (COURSES_BY_FIELD, {"field": "idnumber", "value": target.idnumber})
+                calls[("idnumber", index)] = courses.by_field("idnumber", target.idnumber)
         answers = read_keyed(self.client, calls)
         site = checked(answers[("site", 0)], "site information") or {}
         located: list[_Located] = []

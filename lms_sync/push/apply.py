@@ -13,6 +13,8 @@ from typing import Any
 
 from lms_sync.competencies.framework import CompetencyFramework
 from lms_sync.config import ConfigError, PushSettings
+from lms_sync.moodle.api import calendar, contents, courses, forums, groups, people
+from lms_sync.moodle.api.calls import ArrayWrite, Write, checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import (
     MoodleAuthError,
@@ -24,7 +26,7 @@ from lms_sync.moodle.errors import (
 )
 from lms_sync.push.competencies import push_competencies
 from lms_sync.push.desired import DesiredCourse
-from lms_sync.push.observe import by_field, checked, contents_payload, observe, subject_digest
+from lms_sync.push.observe import contents_payload, observe, subject_digest
 from lms_sync.push.observed import ObservedSite
 from lms_sync.push.plan import Change, Plan, RunPlan, diff
 from lms_sync.records.observation_cache import ObservationCache
@@ -87,8 +89,8 @@ class _Applier:
                 if not run.blocked and run.run_id not in self.report.failed_runs
                 for change in run.changes if change.kind in kinds]
 
-    def batch(self, wsfunction: str, list_key: str, items: Sequence[tuple[Owner, dict[str, Any]]], *,
-              repeat_safe: bool = False) -> list[tuple[list[tuple[Owner, dict[str, Any]]], Any]]:
+    def batch(self, write: ArrayWrite,
+              items: Sequence[tuple[Owner, dict[str, Any]]]) -> list[tuple[list[tuple[Owner, dict[str, Any]]], Any]]:
         """Send `items` in as few requests as the form-field limit allows; isolate the items Moodle refuses.
 
         Moodle's array calls are all-or-nothing, so a refused chunk is split in halves until the bad item is alone.
@@ -97,13 +99,14 @@ class _Applier:
         done: list[tuple[list[tuple[Owner, dict[str, Any]]], Any]] = []
         pending: list[list[tuple[Owner, dict[str, Any]]]] = []
         start = 0
-        for chunk in self.client.chunks(list_key, [payload for _, payload in items]):  # sized by what is sent
+        for chunk in self.client.chunks(write.list_key, [payload for _, payload in items]):  # sized by what is sent
             pending.append(list(items[start:start + len(chunk)]))
             start += len(chunk)
         while pending:
             chunk = pending.pop(0)
             try:
-                result = self.client.call(wsfunction, repeat_safe=repeat_safe, **{list_key: [i for _, i in chunk]})
+                result = self.client.call(write.wsfunction, repeat_safe=write.repeat_safe,
+                                          **{write.list_key: [i for _, i in chunk]})
             except MoodleError as error:
                 if _fatal(error):
                     raise
@@ -113,20 +116,20 @@ class _Applier:
                 middle = len(chunk) // 2
                 pending[:0] = [chunk[:middle], chunk[middle:]]
                 continue
-            self.report.applied[wsfunction] += len(chunk)
+            self.report.applied[write.wsfunction] += len(chunk)
             done.append((chunk, result))
         return done
 
-    def single(self, owner: Owner, wsfunction: str, *, repeat_safe: bool = False, **params: Any) -> bool:
+    def single(self, owner: Owner, write: Write) -> bool:
         """One call of a function that has no array form; a refusal fails `owner`'s run, a site-wide error stops all."""
         try:
-            self.client.call(wsfunction, repeat_safe=repeat_safe, **params)
+            self.client.call(write.wsfunction, repeat_safe=write.repeat_safe, **write.params)
         except MoodleError as error:
             if _fatal(error):
                 raise
             self.fail(owner, str(error))
             return False
-        self.report.applied[wsfunction] += 1
+        self.report.applied[write.wsfunction] += 1
         return True
 
     # -- phases ---------------------------------------------------------------------------------------------
@@ -143,7 +146,7 @@ class _Applier:
             self.step("categories")
             items = [(None, {"name": c.fields["name"], "idnumber": c.fields["idnumber"],
                              "parent": self.category_ids.get(c.fields["parent_idnumber"], 0)}) for c in ready]
-            for chunk, result in self.batch("core_course_create_categories", "categories", items):
+            for chunk, result in self.batch(courses.CREATE_CATEGORIES, items):
                 for (_, item), created in zip(chunk, result, strict=True):
                     self.category_ids[item["idnumber"]] = int(created["id"])
             remaining = [c for c in remaining if c not in ready]
@@ -158,7 +161,7 @@ class _Applier:
             if user["auth"] == "manual":
                 user["createpassword"] = 1  # Moodle mails a password; lms-sync never knows one
             items.append((None, user))
-        for chunk, result in self.batch("core_user_create_users", "users", items):
+        for chunk, result in self.batch(people.CREATE_USERS, items):
             for (_, item), created in zip(chunk, result, strict=True):
                 self.user_ids[item["email"]] = int(created["id"])
 
@@ -175,15 +178,15 @@ class _Applier:
             items.append((run.run_id, values | {"categoryid": category, "summaryformat": 1, "visible": 1}))
         if items:
             self.step("courses")
-        for chunk, result in self.batch("core_course_create_courses", "courses", items):
+        for chunk, result in self.batch(courses.CREATE_COURSES, items):
             for (_, item), created in zip(chunk, result, strict=True):
                 self.course_ids[item["idnumber"]] = int(created["id"])
         updates = [(run.run_id, {"id": self.course_ids[run.course_idnumber]} | {k: new for k, (_, new) in c.fields.items()})
                    for run, c in self.live_runs(["course"]) if c.action == "update"]
-        for chunk, result in self.batch("core_course_update_courses", "courses", updates):
+        for chunk, result in self.batch(courses.UPDATE_COURSES, updates):
             for warning in (result or {}).get("warnings", []):
                 owner = next((o for o, item in chunk if item["id"] == warning.get("itemid")), None)
-                self.fail(owner, f"core_course_update_courses: {warning.get('message')}")
+                self.fail(owner, f"{courses.UPDATE_COURSES.wsfunction}: {warning.get('message')}")
 
     def contents(self) -> None:
         imported: list[tuple[RunPlan, int]] = []
@@ -194,8 +197,7 @@ class _Applier:
                 self.fail(run.run_id, f"blueprint course {change.fields['from']!r} not found")
                 continue
             self.step(f"import {run.run_id}")
-            if self.single(run.run_id, "core_course_import_course", importfrom=blueprint.id, importto=target,
-                           deletecontent=0):
+            if self.single(run.run_id, courses.import_contents(blueprint.id, target)):
                 imported.append((run, target))
         self._after_import(imported)
 
@@ -207,30 +209,29 @@ class _Applier:
         """
         new_ids = [cid for run, cid in imported if run.course_idnumber not in self.news_forums]
         revisions = self._revisions([cid for _, cid in imported])
-        calls: list[tuple[str, dict[str, Any]]] = [("core_course_get_contents", {"courseid": cid}) for _, cid in imported]
+        calls = [contents.contents(cid) for _, cid in imported]
         if new_ids:
-            calls.append(("mod_forum_get_forums_by_courses", {"courseids": new_ids}))
+            calls.append(forums.of_courses(new_ids))
         results = self.client.read_many(calls) if calls else []
         renames, fresh = [], {}
         for (run, course_id), sections in zip(imported, results, strict=False):
-            contents = contents_payload(checked(sections))
+            payload = contents_payload(checked(sections))
             names = self.courses[run.run_id].section_names
-            wrong = [(run, section_id, names[number]) for section_id, number, name in contents["sections"]
+            wrong = [(run, section_id, names[number]) for section_id, number, name in payload["sections"]
                      if number < len(names) and name != names[number]]
             renames += wrong
             if not wrong and course_id in revisions:
-                fresh[course_id] = (revisions[course_id], contents)
+                fresh[course_id] = (revisions[course_id], payload)
         if new_ids:
             by_course = {v: k for k, v in self.course_ids.items()}
-            for forum in checked(results[-1]):
-                idnumber = by_course.get(int(forum.get("course", 0)))
-                if idnumber and forum.get("type") == "news" and idnumber not in self.news_forums:
-                    self.news_forums[idnumber] = (int(forum["id"]), int(forum.get("numdiscussions") or 0))
+            for forum in forums.forums_from(checked(results[-1])):
+                idnumber = by_course.get(forum.courseid)
+                if idnumber and forum.type == "news" and idnumber not in self.news_forums:
+                    self.news_forums[idnumber] = (forum.id, forum.discussions)
         for run, change in self.live_runs(["section"]):
             renames.append((run, change.fields["section_id"], change.fields["name"][1]))
         for run, section_id, name in renames:
-            self.single(run.run_id, "core_update_inplace_editable", repeat_safe=True, itemtype="sectionname",
-                        component=f"format_{self.courses[run.run_id].format}", itemid=section_id, value=name)
+            self.single(run.run_id, contents.rename_section(self.courses[run.run_id].format, section_id, name))
         if self.cache:
             renamed = sorted({self.course_ids[run.course_idnumber] for run, _, _ in renames})
             self.cache.put_many("contents", fresh | self._read_contents(renamed))
@@ -239,17 +240,17 @@ class _Applier:
         """The courses' cacherev, for the observation cache (none without one, or when Moodle does not answer)."""
         if not course_ids or not self.cache:
             return {}
-        [answer] = self.client.read_many([by_field("ids", ",".join(map(str, course_ids)))])
+        [answer] = self.client.read_many([courses.by_ids(course_ids)])
         if isinstance(answer, MoodleError):
             log.warning("course revisions not read (%s): the next push reads these courses' contents again", answer)
             return {}
-        return {int(c["id"]): int(c.get("cacherev") or 0) for c in answer["courses"]}
+        return {c.id: c.cacherev for c in courses.courses_from(answer)}
 
     def _read_contents(self, course_ids: Sequence[int]) -> dict[int, tuple[int, Any]]:
         """Contents at a revision read before them, for courses this push changed (renamed sections)."""
         revisions = self._revisions(course_ids)
         ids = [cid for cid in course_ids if cid in revisions]
-        answers = self.client.read_many([("core_course_get_contents", {"courseid": cid}) for cid in ids])
+        answers = self.client.read_many([contents.contents(cid) for cid in ids])
         return {cid: (revisions[cid], contents_payload(answer))
                 for cid, answer in zip(ids, answers, strict=True) if not isinstance(answer, MoodleError)}
 
@@ -294,17 +295,17 @@ class _Applier:
                                        "suspend": 0}))
         if items:
             self.step("enrolments")
-        self.batch("enrol_manual_enrol_users", "enrolments", items, repeat_safe=True)
+        self.batch(people.ENROL, items)
 
     def groups(self) -> None:
         doomed = [(run.run_id, c.fields["group_id"]) for run, c in self.live_runs(["group"]) if c.action == "delete"]
-        self.batch("core_group_delete_groups", "groupids", doomed)
+        self.batch(groups.DELETE_GROUPS, doomed)
         items = [(run.run_id, {"courseid": self.course_ids[run.course_idnumber], "name": c.fields["name"],
                                "idnumber": c.fields["idnumber"], "description": ""})
                  for run, c in self.live_runs(["group"]) if c.action == "create"]
         if items:
             self.step("groups")
-        for _, result in self.batch("core_group_create_groups", "groups", items):
+        for _, result in self.batch(groups.CREATE_GROUPS, items):
             for created in result:
                 self.group_ids[str(created["idnumber"])] = int(created["id"])
         members = []
@@ -313,22 +314,22 @@ class _Applier:
             user_id = self.user_ids.get(change.fields["email"])
             if group_id is not None and user_id is not None:
                 members.append((run.run_id, {"groupid": group_id, "userid": user_id}))
-        self.batch("core_group_add_group_members", "members", members, repeat_safe=True)
+        self.batch(groups.ADD_MEMBERS, members)
 
     def events(self) -> None:
         changes = self.live_runs(["event"])
         stale = [(run.run_id, {"eventid": c.fields.get("replaces", c.fields.get("event_id")), "repeat": 0})
                  for run, c in changes if c.action in ("replace", "delete")]
-        self.batch("core_calendar_delete_calendar_events", "events", stale)
+        self.batch(calendar.DELETE_EVENTS, stale)
         items = [(run.run_id, {"name": c.fields["name"], "description": c.fields["description"], "format": 1,
                                "courseid": self.course_ids[run.course_idnumber], "timestart": c.fields["timestart"],
                                "timeduration": c.fields["timeduration"], "eventtype": "course", "visible": 1})
                  for run, c in changes if c.action != "delete"]
         if items:
             self.step("calendar")
-        for chunk, result in self.batch("core_calendar_create_calendar_events", "events", items):
+        for chunk, result in self.batch(calendar.CREATE_EVENTS, items):
             for warning in (result or {}).get("warnings", []):
-                self.fail(chunk[0][0], f"core_calendar_create_calendar_events: {warning.get('message')}")
+                self.fail(chunk[0][0], f"{calendar.CREATE_EVENTS.wsfunction}: {warning.get('message')}")
 
     def posts(self) -> None:
         for run, change in self.live_runs(["post"]):
@@ -338,9 +339,8 @@ class _Applier:
             forum, discussions = self.news_forums[run.course_idnumber]
             if self.cache:
                 self.cache.forget("discussions", [forum])  # an answer lost on the way must not leave a stale entry
-            posted = self.single(run.run_id, "mod_forum_add_discussion", forumid=forum, subject=change.fields["subject"],
-                                 message=change.fields["message"],
-                                 options=[{"name": "discussionsubscribe", "value": 0}])
+            posted = self.single(run.run_id, forums.add_discussion(forum, change.fields["subject"],
+                                                                   change.fields["message"]))
             if posted and self.cache:
                 # Any other change to the forum changes its count, so the entry then no longer matches.
                 self.cache.put_many("discussions", {forum: (discussions + 1, [subject_digest(change.fields["subject"])])})

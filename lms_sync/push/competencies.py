@@ -14,25 +14,12 @@ from typing import Any
 
 from lms_sync.competencies.framework import CompetencyFramework, CompetencyNode
 from lms_sync.config import ConfigError
+from lms_sync.moodle.api import competencies as api
+from lms_sync.moodle.api.calls import ask, send
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 
 log = logging.getLogger("lms_sync.competencies")
-
-SYSTEM_CONTEXT_ID = 1
-"""Moodle's system context always has id 1; frameworks live there so every course category can use them."""
-HTML_FORMAT = 1
-
-LIST_FRAMEWORKS = "core_competency_list_competency_frameworks"
-LIST_COMPETENCIES = "core_competency_list_competencies"
-LIST_COURSE_COMPETENCIES = "core_competency_list_course_competencies"
-SCALE_VALUES = "core_competency_get_scale_values"
-CREATE_FRAMEWORK = "core_competency_create_competency_framework"
-UPDATE_FRAMEWORK = "core_competency_update_competency_framework"
-CREATE_COMPETENCY = "core_competency_create_competency"
-UPDATE_COMPETENCY = "core_competency_update_competency"
-ADD_TO_COURSE = "core_competency_add_competency_to_course"
-
 
 
 @dataclass
@@ -60,7 +47,7 @@ def _same_text(moodle_value: Any, ours: str) -> bool:
 
 def _checked_scale(client: MoodleClient, framework: CompetencyFramework, scale_id: int) -> None:
     """Refuse to create a framework on a scale whose items differ from the framework's levels (reports would lie)."""
-    items = [str(item.get("name", "")).strip() for item in client.call(SCALE_VALUES, scaleid=scale_id)]
+    items = [str(item.get("name", "")).strip() for item in ask(client, api.scale_values(scale_id))]
     if [item.casefold() for item in items] != [level.casefold() for level in framework.scale.levels]:
         where = framework.path or framework.idnumber
         raise ConfigError(
@@ -71,8 +58,7 @@ def _checked_scale(client: MoodleClient, framework: CompetencyFramework, scale_i
 
 
 def _observe_framework(client: MoodleClient, idnumber: str) -> dict[str, Any] | None:
-    # `query` is a substring search over shortname and idnumber; the exact idnumber decides.
-    found = client.call(LIST_FRAMEWORKS, context={"contextid": SYSTEM_CONTEXT_ID}, includes="children", query=idnumber)
+    found = ask(client, api.frameworks_matching(idnumber))
     return next((record for record in found if record.get("idnumber") == idnumber), None)
 
 
@@ -86,20 +72,18 @@ class _FrameworkPush:
         existing = _observe_framework(self.client, framework.idnumber)
         if existing is None:
             _checked_scale(self.client, framework, self.scale_id)
-            created = self.client.call(CREATE_FRAMEWORK, competencyframework={
+            created = send(self.client, api.create_framework({
                 "shortname": framework.shortname, "idnumber": framework.idnumber,
-                "description": framework.description_html(), "descriptionformat": HTML_FORMAT, "visible": True,
-                "scaleid": self.scale_id, "scaleconfiguration": framework.scale.moodle_configuration(),
-                "contextid": SYSTEM_CONTEXT_ID,
-            })
+                "description": framework.description_html(), "scaleid": self.scale_id,
+                "scaleconfiguration": framework.scale.moodle_configuration(),
+            }))
             self.counts.framework_created += 1
             return int(created["id"])
         if not (_same_text(existing.get("shortname"), framework.shortname)
                 and _same_text(existing.get("description"), framework.description_html())):
-            self.client.call(UPDATE_FRAMEWORK, repeat_safe=True, competencyframework={
-                "id": existing["id"], "shortname": framework.shortname,
-                "description": framework.description_html(), "descriptionformat": HTML_FORMAT,
-            })
+            send(self.client, api.update_framework({
+                "id": existing["id"], "shortname": framework.shortname, "description": framework.description_html(),
+            }))
             self.counts.framework_updated += 1
         return int(existing["id"])
 
@@ -107,8 +91,7 @@ class _FrameworkPush:
         """Moodle id of every competency of the framework, creating and updating as needed (parents first)."""
         observed = {
             record["idnumber"]: record
-            for record in self.client.call(LIST_COMPETENCIES, filters=[
-                {"column": "competencyframeworkid", "value": str(framework_id)}])
+            for record in ask(self.client, api.competencies_of(framework_id))
         }
         ids = {idnumber: int(record["id"]) for idnumber, record in observed.items()}
         for node in self.framework.parents_first():
@@ -121,11 +104,10 @@ class _FrameworkPush:
         return ids
 
     def _create(self, node: CompetencyNode, framework_id: int, parent_id: int) -> int:
-        # Moodle has no array form for competencies: one call each, only for the missing ones.
-        created = self.client.call(CREATE_COMPETENCY, competency={
+        created = send(self.client, api.create_competency({
             "shortname": node.shortname, "idnumber": node.idnumber, "description": node.description_html(),
-            "descriptionformat": HTML_FORMAT, "competencyframeworkid": framework_id, "parentid": parent_id,
-        })
+            "competencyframeworkid": framework_id, "parentid": parent_id,
+        }))
         self.counts.competencies_created += 1
         return int(created["id"])
 
@@ -139,15 +121,14 @@ class _FrameworkPush:
                 record.get("description"), node.description_html()):
             self.counts.competencies_unchanged += 1
             return
-        self.client.call(UPDATE_COMPETENCY, repeat_safe=True, competency={
+        send(self.client, api.update_competency({
             "id": record["id"], "shortname": node.shortname, "description": node.description_html(),
-            "descriptionformat": HTML_FORMAT,
-        })
+        }))
         self.counts.competencies_updated += 1
 
     def link_courses(self, ids: Mapping[str, int], course_links: Mapping[int, Sequence[str]]) -> None:
         courses = list(course_links)
-        answers = self.client.read_many([(LIST_COURSE_COMPETENCIES, {"id": course}) for course in courses])
+        answers = self.client.read_many([api.course_competencies(course) for course in courses])
         for course, answer in zip(courses, answers, strict=True):
             if isinstance(answer, MoodleError):
                 raise answer
@@ -156,8 +137,7 @@ class _FrameworkPush:
                 if ids[idnumber] in linked:
                     self.counts.links_present += 1
                     continue
-                # Moodle answers false (not an error) when the link already exists: repeating is harmless.
-                self.client.call(ADD_TO_COURSE, repeat_safe=True, courseid=course, competencyid=ids[idnumber])
+                send(self.client, api.add_to_course(course, ids[idnumber]))
                 self.counts.links_added += 1
 
 

@@ -7,54 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lms_sync.moodle.api.calendar import Event
+from lms_sync.moodle.api.contents import Module, Section
+from lms_sync.moodle.api.courses import Category
+from lms_sync.moodle.api.groups import Group
+from lms_sync.moodle.api.people import User
 
-@dataclass(frozen=True)
-class ObservedCategory:
-    id: int
-    name: str
-    idnumber: str
-    parent: int
-
-
-@dataclass(frozen=True)
-class ObservedUser:
-    id: int
-    email: str
-    username: str
-    fullname: str
-
-
-@dataclass(frozen=True)
-class ObservedSection:
-    id: int
-    number: int
-    name: str
-
-
-@dataclass(frozen=True)
-class ObservedModule:
-    id: int
-    modname: str
-    name: str
-    section: int
-
-
-@dataclass(frozen=True)
-class ObservedGroup:
-    id: int
-    name: str
-    idnumber: str | None
-    """None when only the name is known (groups seen through their members' enrolments)"""
-
-
-@dataclass(frozen=True)
-class ObservedEvent:
-    id: int
-    name: str
-    timestart: int
-    timeduration: int
-    userid: int = 0
-    """who created the event"""
+# Moodle's own records, as the typed calls read them: push plans against these directly.
+ObservedCategory = Category
+ObservedUser = User
+ObservedSection = Section
+ObservedModule = Module
+ObservedGroup = Group
+ObservedEvent = Event
 
 
 @dataclass

@@ -42,7 +42,7 @@ ENROLMENT_NOT_ACTIVE: Final = 1
 
 
 class EnrolledUser(_Frozen):
-    """A user enrolled in the course (core_enrol_get_enrolled_users), with role shortnames, group names and whether
+    """A user enrolled in the course (`moodle.api.people.enrolled_users`), with role shortnames, group names and whether
     the enrolment is active now (`status`: `ENROLMENT_ACTIVE`, `ENROLMENT_NOT_ACTIVE`, or None when Moodle did not say).
     """
 
@@ -68,7 +68,7 @@ class EnrolledUser(_Frozen):
 
 
 class ActivityCompletion(_Frozen):
-    """One activity's completion state for one user (core_completion_get_activities_completion_status)."""
+    """One activity's completion state for one user (`moodle.api.completion.of_activities`)."""
 
     cmid: int
     modname: str
@@ -91,7 +91,7 @@ class CompletionRecord(_Frozen):
 
 
 class FeedbackItem(_Frozen):
-    """One question of a feedback (mod_feedback_get_items); scale bounds are set for rated items."""
+    """One question of a feedback (`moodle.api.feedback.items`); scale bounds are set for rated items."""
 
     item_id: int
     label: str = ""

@@ -1,0 +1,52 @@
+"""What an area module hands to `MoodleClient`: a read (`Call`), a single write (`Write`), an array write.
+
+Reads are plain `(wsfunction, params)` pairs so that `MoodleClient.read_many` can batch them across areas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import MoodleError
+
+Call = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Write:
+    """One call of a write function that has no array form."""
+
+    wsfunction: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    repeat_safe: bool = False
+    """Moodle does nothing the second time (renames, updates to the same value): a lost answer may be retried"""
+
+
+@dataclass(frozen=True)
+class ArrayWrite:
+    """A write function taking a list (`courses[]`, `enrolments[]`): callers send many items per request."""
+
+    wsfunction: str
+    list_key: str
+    repeat_safe: bool = False
+
+
+def checked(result: Any) -> Any:
+    """A `read_many` result, or its error raised."""
+    if isinstance(result, MoodleError):
+        raise result
+    return result
+
+
+def ask(client: MoodleClient, call: Call) -> Any:
+    """One read, now."""
+    wsfunction, params = call
+    return client.call(wsfunction, **params)
+
+
+def send(client: MoodleClient, write: Write) -> Any:
+    """One write, now."""
+    return client.call(write.wsfunction, repeat_safe=write.repeat_safe, **write.params)

@@ -1,0 +1,82 @@
+"""Competencies (core_competency, tool_lp): frameworks, their competencies, course links, scales, user ratings.
+
+Frameworks live in the system context (id 1) so every course category can use them; texts are sent as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lms_sync.moodle.api.calls import Call, Write
+
+SYSTEM_CONTEXT_ID = 1
+"""Moodle's system context always has id 1."""
+HTML_FORMAT = 1
+
+
+def frameworks_matching(idnumber: str) -> Call:
+    """`query` is a substring search over shortname and idnumber: callers pick the exact idnumber from the answer."""
+    return "core_competency_list_competency_frameworks", {
+        "context": {"contextid": SYSTEM_CONTEXT_ID}, "includes": "children", "query": idnumber}
+
+
+def read_framework(framework_id: int) -> Call:
+    return "core_competency_read_competency_framework", {"id": framework_id}
+
+
+def competencies_of(framework_id: int) -> Call:
+    return "core_competency_list_competencies", {
+        "filters": [{"column": "competencyframeworkid", "value": str(framework_id)}]}
+
+
+def course_competencies(course_id: int) -> Call:
+    """The competencies linked to a course: entries `{"competency": {...}, ...}`."""
+    return "core_competency_list_course_competencies", {"id": course_id}
+
+
+def scale_values(scale_id: int) -> Call:
+    return "core_competency_get_scale_values", {"scaleid": scale_id}
+
+
+def create_framework(fields: dict[str, Any]) -> Write:
+    return Write("core_competency_create_competency_framework", {"competencyframework": fields | {
+        "descriptionformat": HTML_FORMAT, "visible": True, "contextid": SYSTEM_CONTEXT_ID}})
+
+
+def update_framework(fields: dict[str, Any]) -> Write:
+    return Write("core_competency_update_competency_framework",
+                 {"competencyframework": fields | {"descriptionformat": HTML_FORMAT}}, repeat_safe=True)
+
+
+def create_competency(fields: dict[str, Any]) -> Write:
+    """Moodle has no array form for competencies: one call each."""
+    return Write("core_competency_create_competency", {"competency": fields | {"descriptionformat": HTML_FORMAT}})
+
+
+def update_competency(fields: dict[str, Any]) -> Write:
+    return Write("core_competency_update_competency", {"competency": fields | {"descriptionformat": HTML_FORMAT}},
+                 repeat_safe=True)
+
+
+def add_to_course(course_id: int, competency_id: int) -> Write:
+    """Moodle answers false (not an error) when the link already exists: repeating is harmless."""
+    return Write("core_competency_add_competency_to_course", {"courseid": course_id, "competencyid": competency_id},
+                 repeat_safe=True)
+
+
+def user_summary_in_course(user_id: int, competency_id: int, course_id: int) -> Call:
+    """A participant's rating of one competency in one course, with its evidence (tool_lp's page data).
+
+    The one web service that returns a rating *in a course*. Moodle creates an empty user_competency_course row on
+    first read if none exists; it never changes a rating.
+    """
+    return "tool_lp_data_for_user_competency_summary_in_course", {
+        "userid": user_id, "competencyid": competency_id, "courseid": course_id}
+
+
+def user_plans(user_id: int) -> Call:
+    return "core_competency_list_user_plans", {"userid": user_id}
+
+
+def plan_competencies(plan_id: int) -> Call:
+    return "core_competency_list_plan_competencies", {"id": plan_id}

@@ -1,0 +1,86 @@
+"""Courses and categories: find courses by a field, list categories, create and update them, import contents.
+
+Names (fullname, shortname, category names) come back HTML-escaped and are unescaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lms_sync.moodle.api.calls import ArrayWrite, Call, Write
+from lms_sync.moodle.fields import text
+
+COURSES_BY_FIELD = "core_course_get_courses_by_field"
+CREATE_CATEGORIES = ArrayWrite("core_course_create_categories", "categories")
+CREATE_COURSES = ArrayWrite("core_course_create_courses", "courses")
+UPDATE_COURSES = ArrayWrite("core_course_update_courses", "courses")
+
+
+@dataclass(frozen=True)
+class Category:
+    id: int
+    name: str
+    idnumber: str
+    parent: int
+
+
+@dataclass(frozen=True)
+class Course:
+    id: int
+    idnumber: str
+    shortname: str
+    fullname: str
+    summary: str
+    startdate: int
+    enddate: int
+    categoryid: int
+    cacherev: int = 0
+    """Moodle's revision of the course's sections and modules (5.0 sends it; 4.5 does not: 0)"""
+
+
+def categories() -> Call:
+    return "core_course_get_categories", {"addsubcategories": 0}
+
+
+def categories_from(answer: Sequence[dict[str, Any]]) -> list[Category]:
+    return [Category(id=int(c["id"]), name=text(c.get("name")), idnumber=str(c.get("idnumber") or ""),
+                     parent=int(c.get("parent") or 0)) for c in answer]
+
+
+def by_field(field: str, value: str) -> Call:
+    """Courses whose `field` (id, ids, idnumber, shortname, category) is `value`."""
+    return COURSES_BY_FIELD, {"field": field, "value": value}
+
+
+def by_ids(course_ids: Sequence[int]) -> Call:
+    return by_field("ids", ",".join(map(str, course_ids)))
+
+
+def course_records(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The raw course records of a `by_field` answer, for readers that keep Moodle's own fields."""
+    return list(answer.get("courses", []))
+
+
+def courses_from(answer: dict[str, Any]) -> list[Course]:
+    return [course_from(record) for record in course_records(answer)]
+
+
+def course_from(record: dict[str, Any]) -> Course:
+    return Course(
+        id=int(record["id"]),
+        idnumber=str(record.get("idnumber") or ""),
+        shortname=text(record.get("shortname")),
+        fullname=text(record.get("fullname")),
+        summary=str(record.get("summary") or "").strip(),
+        startdate=int(record.get("startdate") or 0),
+        enddate=int(record.get("enddate") or 0),
+        categoryid=int(record.get("categoryid") or 0),
+        cacherev=int(record.get("cacherev") or 0),
+    )
+
+
+def import_contents(from_course: int, to_course: int) -> Write:
+    """Copy a (blueprint) course's activities into another course, keeping what the target has."""
+    return Write("core_course_import_course", {"importfrom": from_course, "importto": to_course, "deletecontent": 0})

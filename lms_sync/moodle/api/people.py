@@ -1,0 +1,93 @@
+"""People and enrolments: accounts by email, who is enrolled with which roles and groups, creating and enrolling.
+
+Moodle 5.0 and 4.5 both offer the per-course listing; the all-courses-at-once function is optional (see `check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lms_sync.moodle.api.calls import ArrayWrite, Call
+from lms_sync.moodle.fields import text
+
+ENROLLED_USERS = "core_enrol_get_enrolled_users"
+ENROLLED_USERS_OF_COURSES = "core_enrol_get_enrolled_users_with_capability"
+USERS_BY_FIELD = "core_user_get_users_by_field"
+CREATE_USERS = ArrayWrite("core_user_create_users", "users")
+ENROL = ArrayWrite("enrol_manual_enrol_users", "enrolments", repeat_safe=True)
+"""enrolling an enrolled user again only sets the same role and status"""
+# Moodle's get_enrolled_sql applies no capability filter for an empty capability: every enrolled user.
+_ANY_CAPABILITY = ""
+ACTIVE_IDS_ONLY = ({"name": "onlyactive", "value": 1}, {"name": "userfields", "value": "id"})
+"""Moodle returns no enrolment status: who is missing from this listing is suspended or outside the enrolment's dates."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    """lower-cased"""
+    username: str
+    fullname: str
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """One enrolled user of one course: roles and the groups they are in (id, unescaped name)."""
+
+    courseid: int
+    userid: int
+    roleids: frozenset[int]
+    groups: tuple[tuple[int, str], ...]
+    user: User | None
+    """the account, when Moodle sent its email"""
+
+
+def enrolled_users(course_id: int, options: Iterable[dict[str, Any]] = ()) -> Call:
+    """One course's enrolled users (`options`: Moodle's onlyactive, userfields, …)."""
+    params: dict[str, Any] = {"courseid": course_id}
+    if options := list(options):
+        params["options"] = options
+    return ENROLLED_USERS, params
+
+
+def enrolled_users_of_courses(course_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The `coursecapabilities` entries of the all-courses-at-once listing (chunk them, then `enrolled_in`)."""
+    return [{"courseid": i, "capabilities": [_ANY_CAPABILITY]} for i in course_ids]
+
+
+def enrolled_in(chunk: Sequence[dict[str, Any]], options: Sequence[dict[str, Any]]) -> Call:
+    return ENROLLED_USERS_OF_COURSES, {"coursecapabilities": list(chunk), "options": list(options)}
+
+
+def enrolled_from(call: Call, answer: Any) -> list[Enrolled]:
+    """Either listing's answer (per course, or all courses at once) as `Enrolled` entries."""
+    wsfunction, params = call
+    entries = answer if wsfunction == ENROLLED_USERS_OF_COURSES else [{"courseid": params["courseid"], "users": answer}]
+    return [Enrolled(courseid=int(entry["courseid"]), userid=int(user["id"]),
+                     roleids=frozenset(int(role["roleid"]) for role in user.get("roles", [])),
+                     groups=tuple((int(g["id"]), text(g.get("name"))) for g in user.get("groups", [])),
+                     user=user_from(user) if user.get("email") else None)
+            for entry in entries for user in entry.get("users", [])]
+
+
+def users_by_email(emails: Sequence[str]) -> Call:
+    return USERS_BY_FIELD, {"field": "email", "values": list(emails)}
+
+
+def users_matching_email(email: str) -> Call:
+    """`core_user_get_users` matches email case-insensitively (SQL LIKE): filter the answer to the exact address."""
+    return "core_user_get_users", {"criteria": [{"key": "email", "value": email}]}
+
+
+def user_from(record: dict[str, Any]) -> User:
+    return User(id=int(record["id"]), email=str(record.get("email", "")).lower(),
+                username=str(record.get("username", "")), fullname=text(record.get("fullname")))
+
+
+def users_from(answer: Any) -> list[User]:
+    """A `users_by_email` answer (a list) or a `users_matching_email` one (`{"users": [...]}`)."""
+    records = answer.get("users", []) if isinstance(answer, dict) else answer
+    return [user_from(record) for record in records]
