@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from lms_sync.redaction import RedactedError, register_secret, register_url_password
+from lms_sync.token_file import TokenFileProblem, read_token_file
+
 DEFAULT_CONFIG_PATH = Path("lms-sync.toml")
 
 ENV_OVERRIDES = {
@@ -27,8 +30,8 @@ ENV_OVERRIDES = {
 }
 
 
-class ConfigError(Exception):
-    """An invalid configuration: the message names the file, the key, the bad value and the fix."""
+class ConfigError(RedactedError):
+    """An invalid configuration: the message names the file, the key, the bad value and the fix (never a secret)."""
 
 
 class _Section(BaseModel):
@@ -79,19 +82,15 @@ class MoodleSettings(_Section):
         return self
 
     def resolved_token(self) -> SecretStr | None:
-        """The token from `token`, else the first line of `token_file`."""
-        if self.token is not None and self.token.get_secret_value():
-            return self.token
+        """The token from `token` (trimmed), else the first non-comment line of `token_file`."""
+        if self.token is not None and self.token.get_secret_value().strip():
+            return SecretStr(self.token.get_secret_value().strip())
         if self.token_file is None:
             return None
         try:
-            text = self.token_file.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(
-                f"moodle.token_file: cannot read {self.token_file} ({exc.strerror}); "
-                "create it with the web-service token on its first line, readable by this user only"
-            ) from None
-        return SecretStr(text) if text else None
+            return SecretStr(read_token_file(self.token_file))
+        except TokenFileProblem as problem:
+            raise ConfigError(str(problem)) from None
 
 
 class RecordsSettings(_Section):
@@ -179,7 +178,19 @@ def _describe(error: Mapping[str, Any], source: str) -> str:
         return f"{source}: unknown key {key!r}; check its spelling against `lms-sync init`'s starter config"
     if isinstance(value, SecretStr):
         value = "**********"
+    if isinstance(value, dict) or not key:
+        return f"{source}: {key or 'settings'}: {message}"
     return f"{source}: {key} = {value!r}: {message}"
+
+
+def _register_secrets(data: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+    """Register every secret the settings may hold before any of them can reach a message."""
+    moodle, records = (data[name] if isinstance(data.get(name), dict) else {} for name in ("moodle", "records"))
+    for token in (moodle.get("token"), environ.get("LMS_SYNC_MOODLE_TOKEN")):
+        register_secret(token if isinstance(token, str) else None)
+    for url in (moodle.get("url"), records.get("url"), environ.get("LMS_SYNC_MOODLE_URL"),
+                environ.get("LMS_SYNC_RECORDS_URL")):
+        register_url_password(url if isinstance(url, str) else None)
 
 
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -187,10 +198,11 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
     environ = dict(os.environ) if environ is None else environ
     explicit = path is not None
     path = path or DEFAULT_CONFIG_PATH
+    _register_secrets({}, environ)
     data: dict[str, Any] = {}
     if path.exists():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}; fix the syntax at that line") from None
         except UnicodeDecodeError:
@@ -198,6 +210,7 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
     elif explicit:
         raise ConfigError(f"{path}: no such config file; create one with `lms-sync init {path}`")
     source = str(path) if path.exists() else "environment"
+    _register_secrets(data, environ)
     try:
         settings = Settings.model_validate(_with_env_overrides(data, environ))
     except ValidationError as exc:

@@ -17,7 +17,7 @@ import click
 from lms_sync.cli.lazy import LazyCommand, LazyGroup
 from lms_sync.exit_codes import ExitCode
 from lms_sync.logs import configure_logging
-from lms_sync.redaction import redact
+from lms_sync.redaction import RedactedError, redact
 
 if TYPE_CHECKING:
     from lms_sync.config import Settings
@@ -48,7 +48,7 @@ COMMANDS = {
 """every command: the modules under lms_sync.cli that define it, and its summary (the first line of its help)"""
 
 
-class InputError(Exception):
+class InputError(RedactedError):
     """Bad user input (a file or an argument): message says where and what to do; exit code 2."""
 
 

@@ -33,7 +33,7 @@ from lms_sync.moodle.errors import (
 )
 from lms_sync.moodle.functions import BATCH_FUNCTION, SITE_INFO, is_read_function
 from lms_sync.moodle.ledger import CallLedger
-from lms_sync.redaction import redact, register_secret
+from lms_sync.redaction import redact, register_secret, register_url_password
 
 ENDPOINT = "/webservice/rest/server.php"
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -92,6 +92,7 @@ class MoodleClient:
                 "no Moodle token: set moodle.token_file (recommended) or LMS_SYNC_MOODLE_TOKEN"
             )
         register_secret(token.get_secret_value())
+        register_url_password(url)
         self.url = url.rstrip("/")
         self._token = token
         self._http = httpx.Client(
@@ -245,7 +246,7 @@ class MoodleClient:
         return payload
 
     def _not_json(self, wsfunction: str, response: httpx.Response) -> MoodleError | _Retryable:
-        start = redact(" ".join(response.text[:200].split()))
+        start = " ".join(redact(response.text).split())[:200]  # masked before it is cut, so no part of a secret is left
         lowered = response.text.lower()
         if response.status_code == 404:
             hint = (f"{self.url}{ENDPOINT} does not exist: moodle.url must be the site's base address, "

@@ -29,7 +29,7 @@ class MoodleError(Exception):
         self.errorcode = errorcode
         self.exception = exception
         self.debuginfo = redact(debuginfo) if debuginfo else None
-        self.hint = hint
+        self.hint = redact(hint) if hint else None
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -3,14 +3,16 @@
 The CLI maps them: `RecordsUnavailable` and `PersonNotFound` are input/config problems, `RecordsWriteError` a failed run.
 """
 
+from lms_sync.redaction import RedactedError, redact
+
 
 def first_line(exc: BaseException) -> str:
     """The database's message without its DETAIL lines, which can quote stored values (personal data)."""
     cause = getattr(exc, "orig", None) or exc
-    return f"{type(cause).__name__}: {(str(cause).strip().splitlines() or [''])[0]}"
+    return f"{type(cause).__name__}: {(redact(str(cause)).strip().splitlines() or [''])[0]}"
 
 
-class RecordsError(Exception):
+class RecordsError(RedactedError):
     """Base of every records-store error."""
 
 

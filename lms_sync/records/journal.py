@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from lms_sync.records.schema import pull_journal, sync_runs
+from lms_sync.redaction import redact
 
 RUN_STATUSES = ("running", "ok", "partial", "failed")
 """running: not finished (or the process died); ok: all good; partial: some runs failed; failed: nothing done."""
@@ -72,7 +73,7 @@ def finish_sync_run(
         "status": status,
         "finished_at": finished_at,
         "counts": json.dumps(counts, sort_keys=True),
-        "errors": json.dumps(list(errors)),
+        "errors": redact(json.dumps(list(errors))),
         "ws_requests": ws_requests,
         "ws_retries": ws_retries,
     }
@@ -82,7 +83,8 @@ def finish_sync_run(
 
 
 def record_course_pull(connection: Connection, sync_run_id: int | None, pull: CoursePull) -> None:
-    values = vars(pull) | {"sync_run_id": sync_run_id, "counts": json.dumps(pull.counts, sort_keys=True)}
+    values = vars(pull) | {"sync_run_id": sync_run_id, "counts": json.dumps(pull.counts, sort_keys=True),
+                           "error": redact(pull.error) if pull.error else None}
     connection.execute(insert(pull_journal).values(values))
 
 
