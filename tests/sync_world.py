@@ -71,6 +71,7 @@ def make_world(fake: FakeMoodle, tmp_path: Path, *, days_from_today: dict[str, i
     scale_id = seed_competency_scale(fake) if scale_id is None else scale_id
     token_file = tmp_path / "token"
     token_file.write_text(fake.token + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
     records_url = f"sqlite:///{tmp_path / 'records.db'}"
     config = tmp_path / "lms-sync.toml"
     config.write_text(

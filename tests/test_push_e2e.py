@@ -46,6 +46,7 @@ def seed_competency_scale(fake: FakeMoodle) -> int:
 def write_config(fake: FakeMoodle, tmp_path: Path, catalogue: Path, scale_id: int, extra: str = "") -> Path:
     token_file = tmp_path / "token"
     token_file.write_text(fake.token, encoding="utf-8")
+    token_file.chmod(0o600)
     config = tmp_path / "lms-sync.toml"
     config.write_text(
         f'[moodle]\nurl = "{fake.url}"\ntoken_file = "{token_file}"\nretries = 0\n{extra}\n'
