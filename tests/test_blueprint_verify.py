@@ -1,15 +1,12 @@
 """`lms-sync blueprint verify` against the fake Moodle, after "restoring" the built archive into it.
 
-The restore reads our own backup XML (course, sections, modules, feedback items) and applies Moodle's rules for taken
-idnumbers and shortnames, so a match proves the archive carries what verify expects.
+The fake's restore reads our own backup XML (course, sections, modules, feedback items) and applies Moodle's rules
+(foreign backup: empty idnumber; taken shortname: suffix), so a match proves the archive carries what verify expects.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import tarfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -19,46 +16,14 @@ from lms_sync.blueprint import build_blueprint
 from lms_sync.cli import main
 from tests.blueprint_sample_template import TRICKY, write_sample_template
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
-from tests.fake_moodle.operations import section_by_number
+from tests.fake_moodle.restore import restore_backup
 from tests.fake_moodle.state import Course
-
-NULL = "$@NULL@$"
 
 
 def restore(fake: FakeMoodle, archive: bytes) -> Course:
-    """What Moodle's restore of the archive into a new course leaves (no news forum, taken idnumber dropped)."""
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-        xml = {m.name: ET.fromstring(tar.extractfile(m).read())  # type: ignore[union-attr]
-               for m in tar.getmembers() if m.name.endswith(".xml")}
-    course_xml = xml["course/course.xml"]
-    taken = {(c.shortname, c.idnumber) for c in fake.site.courses.values()}
-    shortname, counter = course_xml.findtext("shortname"), 0
-    while any(shortname == s for s, _ in taken):  # restore_dbops::calculate_course_names
-        counter += 1
-        shortname = f"{course_xml.findtext('shortname')}_{counter}"
-    idnumber = course_xml.findtext("idnumber")
-    course = fake.add_course(course_xml.findtext("fullname"), shortname, news_forum=False,
-                             idnumber="" if any(idnumber == i for _, i in taken) else idnumber)
-    contents = xml["moodle_backup.xml"].find("information/contents")
-    for entry in contents.find("sections"):
-        section_xml = xml[f"{entry.findtext('directory')}/section.xml"]
-        section = section_by_number(fake.site, course.id, int(section_xml.findtext("number")))
-        name = section_xml.findtext("name")
-        section.name, section.summary = (None if name == NULL else name), section_xml.findtext("summary")
-    for entry in contents.find("activities"):
-        directory, modname = entry.findtext("directory"), entry.findtext("modulename")
-        number = int(xml[f"{directory}/module.xml"].findtext("sectionnumber"))
-        instance = xml[f"{directory}/{modname}.xml"].find(modname)
-        name = instance.findtext("name")
-        if modname == "feedback":
-            items = [{"name": i.findtext("name"), "label": i.findtext("label"), "typ": i.findtext("typ"),
-                      "presentation": i.findtext("presentation"), "required": i.findtext("required") == "1",
-                      "options": i.findtext("options")} for i in instance.iter("item")]
-            fake.add_feedback(course.id, name, instance.findtext("anonymous") == "1", items, section=number)
-        elif modname == "forum":
-            fake.add_forum(course.id, name, section=number, type=instance.findtext("type"))
-        else:
-            fake.add_module(course.id, modname, name, section=number)
+    """Moodle's restore of the archive, then the admin gives the course the blueprint's idnumber (the adopt step)."""
+    course = restore_backup(fake, archive)
+    course.idnumber = "blueprint-sample-v1"
     return course
 
 
@@ -115,7 +80,7 @@ def test_missing_blueprint_says_to_restore_it(fake_moodle: FakeMoodle, lms_confi
 def test_restore_over_a_taken_idnumber_is_found_by_its_suffixed_shortname(
         fake_moodle: FakeMoodle, lms_config: Path, template_dir: Path) -> None:
     old = fake_moodle.add_course("Alter Blueprint", "BP-SAMPLE-v1", idnumber="blueprint-sample-v1")
-    restored = restore(fake_moodle, _archive(template_dir))
+    restored = restore_backup(fake_moodle, _archive(template_dir))
     del fake_moodle.site.courses[old.id]  # the admin removes the old course; the new one has no idnumber
     code, output = _verify(lms_config, template_dir, "--json")
     report = json.loads(output)
