@@ -116,6 +116,17 @@ def test_a_trainers_own_announcement_does_not_hide_a_missing_welcome_post(world)
     assert fake.calls["mod_forum_get_forum_discussions"] == 1 and fake.calls["mod_forum_add_discussion"] == 1
 
 
+def test_a_welcome_post_behind_a_hundred_newer_announcements_is_still_found(world) -> None:
+    """Moodle answers mod_forum_get_forum_discussions page by page (page -1 is the first page, newest first)."""
+    fake, config = world
+    forum = _news_forum(fake, "kvz-2027-01")
+    for number in range(105):
+        fake.add_discussion(forum.id, f"Hinweis {number}", "<p>neu</p>", userid=2).timemodified += number + 1
+    assert run_cli(config, "push", "--no-cache").exit_code == 0
+    assert fake.calls["mod_forum_add_discussion"] == 0
+    assert fake.calls["mod_forum_get_forum_discussions"] == 2 + 1 + 1  # two pages here, one for each other run
+
+
 def test_the_cache_keeps_announcement_subjects_only_as_digests(world, tmp_path: Path) -> None:
     fake, _ = world
     subjects = {subject for course in state(fake).values() if isinstance(course, dict) for subject in course["posts"]}

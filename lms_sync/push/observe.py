@@ -157,14 +157,18 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     email_chunks = list(client.chunks("values", emails, field="email"))
     calls: list[Call] = [contents.contents(c.id) for c in unread]
     calls += [groups.by_ids(chunk) for chunk in group_chunks]
-    calls += [forums.discussions(forum) for forum in forums_unread]
+    pages = [(forum, call) for forum in forums_unread
+             for call in forums.discussions(forum, welcome[forum][1].news_forum_discussions)]
+    calls += [call for _, call in pages]
     calls += [people.users_by_email(chunk) for chunk in email_chunks]
     results = iter(client.read_many(calls))
     for course in unread:
         payloads[course.id] = contents_payload(checked(next(results)))
     for _ in group_chunks:
         _add_groups(site, groups.groups_from(checked(next(results))))
-    subjects = {forum: forums.subjects_from(checked(next(results))) for forum in forums_unread}
+    subjects: dict[int, set[str]] = {forum: set() for forum in forums_unread}
+    for forum, _ in pages:
+        subjects[forum] |= forums.subjects_from(checked(next(results)))
     for _ in email_chunks:
         _add_users(site, people.users_from(checked(next(results))))
     for _, course in runs:

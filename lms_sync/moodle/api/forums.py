@@ -32,8 +32,13 @@ def forums_from(answer: Sequence[dict[str, Any]]) -> list[Forum]:
                   type=str(f.get("type", "")), discussions=int(f.get("numdiscussions") or 0)) for f in answer]
 
 
-def discussions(forum_id: int) -> Call:
-    return "mod_forum_get_forum_discussions", {"forumid": forum_id, "perpage": 100}
+PER_PAGE = 100  # Moodle answers one page per call; page -1 (its default) is page 0, not "all pages"
+
+
+def discussions(forum_id: int, count: int) -> list[Call]:
+    """The calls that read all `count` discussions of a forum (Moodle's numdiscussions), one per page."""
+    return [("mod_forum_get_forum_discussions", {"forumid": forum_id, "page": page, "perpage": PER_PAGE})
+            for page in range(max(1, -(-count // PER_PAGE)))]
 
 
 def subjects_from(answer: dict[str, Any]) -> set[str]:

@@ -81,8 +81,9 @@ def get_forum_discussions(fake: FakeMoodle, params: dict[str, Any]) -> dict[str,
                          key=lambda d: (not d.pinned, -d.timemodified, -d.id))
     if params["groupid"]:
         discussions = [d for d in discussions if d.groupid in (-1, params["groupid"])]
-    if params["page"] >= 0 and params["perpage"] > 0:
-        discussions = discussions[params["page"] * params["perpage"]:(params["page"] + 1) * params["perpage"]]
+    if params["perpage"] > 0:  # Moodle's DML clamps the offset page*perpage to 0: page -1 (default) is page 0
+        start = max(0, params["page"] * params["perpage"])
+        discussions = discussions[start:start + params["perpage"]]
     return {"discussions": [_discussion_record(fake, d) for d in discussions], "warnings": []}
 
 
