@@ -11,13 +11,14 @@ import xml.etree.ElementTree as ET
 
 from tests.fake_moodle.operations import section_by_number
 from tests.fake_moodle.server import FakeMoodle
-from tests.fake_moodle.state import Course
+from tests.fake_moodle.state import Course, CourseModule
 
 NULL = "$@NULL@$"
 
 
 def restore_backup(fake: FakeMoodle, archive: bytes, *, category: int = 1) -> Course:
-    """A new course from `archive`: sections, activities, feedback items; no news forum, no idnumber.
+    """A new course from `archive`: sections, activities with their completion tracking, feedback items; no news
+    forum, no idnumber.
 
     Moodle keeps a backup's idnumber only when the backup was made on the same site (restore_stepslib.php,
     is_samesite()); every blueprint is built outside Moodle, so the real site restores it with an empty idnumber.
@@ -43,7 +44,8 @@ def restore_backup(fake: FakeMoodle, archive: bytes, *, category: int = 1) -> Co
         section.name, section.summary = (None if name == NULL else name), section_xml.findtext("summary") or ""
     for entry in contents.iterfind("activities/*"):
         directory, modname = entry.findtext("directory"), entry.findtext("modulename") or ""
-        number = int(xml[f"{directory}/module.xml"].findtext("sectionnumber") or 0)
+        module_xml = xml[f"{directory}/module.xml"]
+        number = int(module_xml.findtext("sectionnumber") or 0)
         instance = xml[f"{directory}/{modname}.xml"].find(modname)
         assert instance is not None
         name = instance.findtext("name") or ""
@@ -56,4 +58,14 @@ def restore_backup(fake: FakeMoodle, archive: bytes, *, category: int = 1) -> Co
             fake.add_forum(course.id, name, section=number, type=instance.findtext("type") or "general")
         else:
             fake.add_module(course.id, modname, name, section=number)
+        _track_completion(max(fake.site.course_cms(course.id), key=lambda cm: cm.id), module_xml, instance)
     return course
+
+
+def _track_completion(cm: CourseModule, module_xml: ET.Element, instance: ET.Element) -> None:
+    """The activity's completion tracking as the backup has it (module.xml `completion`, the rule it names)."""
+    cm.completion = int(module_xml.findtext("completion") or 0)
+    if module_xml.findtext("completionview") == "1":
+        cm.completion_rule = "completionview"
+    elif instance.findtext("completionsubmit") == "1":
+        cm.completion_rule = "completionsubmit"
