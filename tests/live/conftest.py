@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.live.site import ENV_URL, LiveMoodle
+from tests.live.world import Templates, copy_template, restore_blueprint
 
 REASON = f'no live Moodle ({ENV_URL} is not set): eval "$(bash ../shared/moodle/up.sh)"'
 
@@ -51,3 +52,11 @@ def live_config(tmp_path: Path, live_moodle: LiveMoodle) -> Path:
         encoding="utf-8",
     )
     return config
+
+
+@pytest.fixture(scope="session")
+def live_templates(live_moodle: LiveMoodle, tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """A tagged copy of the bundled template whose blueprint is restored (and adopted) on the live site, once."""
+    templates = copy_template(tmp_path_factory.mktemp("live-templates"), uuid.uuid4().hex[:8])
+    restore_blueprint(live_moodle, templates)
+    return templates

@@ -1,0 +1,102 @@
+"""The fake Moodle agrees with the real one: one scenario (push, re-push, pull) against both, compared by what lms-sync
+sees — push's report, what it observes afterwards, a re-push, pull's report — with ids, times and costs left out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpx import HTTPXMock
+
+from lms_sync.cli import main
+from lms_sync.config import load_settings
+from lms_sync.moodle.client import MoodleClient
+from lms_sync.push.observe import observe
+from lms_sync.push.observed import ObservedSite
+from lms_sync.workspace import load_workspace
+from tests.fake_moodle import FakeMoodle
+from tests.fake_moodle.restore import restore_backup
+from tests.live.site import LiveMoodle
+from tests.live.world import Templates, write_catalogue, write_config
+
+FAKE_URL = "https://moodle.test"
+pytestmark = pytest.mark.httpx_mock(should_mock=lambda request: request.url.host == "moodle.test")
+
+
+def run_cli(config: Path, *args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["--config", str(config), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.stdout))
+
+
+def observation(config: Path) -> dict[str, Any]:
+    """What push observes of the catalogue's courses, ids replaced by the names they stand for."""
+    settings = load_settings(config)
+    courses = load_workspace(settings).courses
+    with MoodleClient.from_settings(settings) as client:
+        site = observe(client, courses, all_groups=True)
+    return {course.idnumber: _course_seen(site, course.idnumber) for course in courses}
+
+
+def _course_seen(site: ObservedSite, idnumber: str) -> dict[str, Any] | None:
+    course = site.courses.get(idnumber)
+    if course is None:
+        return None
+    email = {user.id: address for address, users in site.users_by_email.items() for user in users}
+    category = {c.id: c.name for c in site.categories}
+    return {
+        "course": (course.shortname, course.fullname, course.summary, course.startdate, course.enddate,
+                   category.get(course.categoryid)),
+        "sections": sorted((s.number, s.name) for s in course.sections),
+        "modules": sorted((m.modname, m.name, m.section) for m in course.content_modules()),
+        "roles": sorted((email.get(user, str(user)), sorted(roles)) for user, roles in course.active_roles.items()),
+        "groups": sorted((g.name, g.idnumber, sorted(email.get(m, str(m)) for m in course.group_members.get(g.id, ())))
+                         for g in course.groups.values()),
+        "events": sorted((e.name, e.timestart, e.timeduration, e.userid == site.ws_userid) for e in course.events),
+        "announcements": (course.news_forum_id is not None, len(course.news_forum_cmids), course.news_forum_discussions,
+                          sorted(course.post_subjects)),
+    }
+
+
+def _is_id_or_time(column: str) -> bool:
+    return column == "id" or column.endswith(("_id", "_at", "id")) or "time" in column
+
+
+def scenario(config: Path) -> dict[str, Any]:
+    first = run_cli(config, "push", "--json")
+    seen = observation(config)
+    again = run_cli(config, "push", "--json")
+    pulled = run_cli(config, "pull", "--all", "--json")
+    return {"push": (first["applied"], first["failures"]), "observed": seen,
+            "re-push": (again["applied"], again["failures"]), "pull": _without_ids_and_cost(pulled)}
+
+
+def _without_ids_and_cost(value: Any) -> Any:
+    """A report without Moodle's ids and what the reading cost (requests, seconds), which are the site's own."""
+    if isinstance(value, dict):
+        return {k: _without_ids_and_cost(v) for k, v in value.items()
+                if k not in ("seconds", "requests", "retries") and not _is_id_or_time(k)}
+    if isinstance(value, list):
+        return [_without_ids_and_cost(v) for v in value]
+    return value
+
+
+def test_one_scenario_looks_the_same_on_the_fake_and_on_the_real_moodle(
+        live_moodle: LiveMoodle, live_templates: Templates, unique: str, tmp_path: Path, httpx_mock: HTTPXMock) -> None:
+    fake = FakeMoodle("5.0", url=FAKE_URL)
+    httpx_mock.add_callback(fake, is_reusable=True, is_optional=True)
+    blueprint = restore_backup(fake, (live_templates.dir.parent / "blueprint.mbz").read_bytes())
+    blueprint.idnumber = live_templates.blueprint_idnumber  # as the live fixture adopts its restored blueprint
+    (token_file := tmp_path / "fake-token").write_text(fake.token, encoding="utf-8")
+    catalogue = write_catalogue(tmp_path, f"diff-{unique}")
+    on_fake = write_config(tmp_path / "fake", FAKE_URL, token_file, catalogue, live_templates)
+    on_live = write_config(tmp_path / "live", live_moodle.url, live_moodle.token_file, catalogue, live_templates)
+
+    expected, actual = scenario(on_fake), scenario(on_live)
+    assert actual["push"] == expected["push"]
+    assert actual["observed"] == expected["observed"]
+    assert actual["re-push"] == expected["re-push"] == ({}, {})
+    assert actual["pull"] == expected["pull"]
