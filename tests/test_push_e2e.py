@@ -4,6 +4,7 @@ crash-and-resume at every call index, bad input, a missing blueprint and a refus
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from lms_sync.catalogue import load_catalogue
 from lms_sync.cli import main
 from lms_sync.competencies.framework import load_framework
 from lms_sync.moodle.encoding import count_fields
+from lms_sync.records.store import RecordsStore
 from tests.competency_helpers import site_with_framework_scale
+from tests.crash_replay import CrashReplay
 from tests.fake_moodle import FakeMoodle
 
 REPO = Path(__file__).resolve().parents[1]
@@ -165,36 +168,34 @@ def test_a_changed_catalogue_yields_only_the_minimal_changes(world, catalogue):
     assert len(course["suspended"]) == 1 and course["suspended"][0] in ",".join(removed).lower()
 
 
-def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(fake_moodle, catalogue, tmp_path):
-    reference_fake = FakeMoodle("5.0")
-    seed_blueprint(reference_fake)
-    seed_accounts(reference_fake, catalogue)
-    scale_id = seed_competency_scale(reference_fake)
-    pristine = reference_fake.site.snapshot()
+def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(httpx_mock, catalogue, tmp_path):
+    fake = FakeMoodle("5.0")
+    replay = CrashReplay(fake)
+    httpx_mock.add_callback(replay, is_reusable=True, is_optional=True)
+    seed_blueprint(fake)
+    seed_accounts(fake, catalogue)
+    scale_id = seed_competency_scale(fake)
+    empty_records = tmp_path / "empty-records.db"
+    RecordsStore.open(f"sqlite:///{empty_records}").close()  # copied for each start: migrating afresh is slower
 
-    def fresh(fake: FakeMoodle) -> None:
-        fake.site = pristine.snapshot()
-        fake.reset_counters()
-        fake.recover()
-
-    config = write_config(fake_moodle, tmp_path, catalogue, scale_id)
-    fresh(fake_moodle)
-    assert run_cli(config, "push").exit_code == 0
-    expected = state(fake_moodle)
-    total = fake_moodle.request_count
+    replay.record()
+    assert run_cli(write_config(fake, tmp_path, catalogue, scale_id), "push").exit_code == 0
+    replay.stop()
+    expected = state(fake)
+    total = len(replay.exchanges)
     assert total > 10
     for index in range(total):
-        fresh(fake_moodle)
         # The records database (and its observation cache) outlives the crash, as on the admin's machine.
         (here := tmp_path / f"crash-{index}").mkdir()
-        config = write_config(fake_moodle, here, catalogue, scale_id)
-        fake_moodle.crash_at(index)
+        shutil.copyfile(empty_records, here / "records.db")
+        config = write_config(fake, here, catalogue, scale_id)
+        replay.crash_at(index)  # requests before `index` answered as in the uninterrupted push
         crashed = run_cli(config, "push")
         assert crashed.exit_code == 3, (index, crashed.output)
-        fake_moodle.recover()
+        replay.recover()
         resumed = run_cli(config, "push")
         assert resumed.exit_code == 0, (index, resumed.output)
-        assert state(fake_moodle) == expected, f"crash before request {index} left a different end state"
+        assert state(fake) == expected, f"crash before request {index} left a different end state"
 
 
 def test_bad_catalogue_entries_skip_only_their_runs(world, catalogue):

@@ -11,6 +11,7 @@ import sqlite3
 
 import pytest
 
+from tests.crash_replay import CrashReplay
 from tests.fake_moodle import FakeMoodle
 from tests.sync_world import Outcome, Replay, SyncWorld, make_world, records_by_course
 
@@ -125,19 +126,23 @@ def test_a_locked_records_database_is_a_clear_error_and_moodle_is_not_touched(wo
     assert world.fake.request_count == before
 
 
-def test_a_crash_before_any_request_then_a_rerun_ends_exactly_like_an_uninterrupted_sync(fake_moodle, tmp_path):
-    # One run and no retries keep this loop of two syncs per request index within a few seconds.
-    world = make_world(fake_moodle, tmp_path, days_from_today={"sync-a": 10}, moodle="retries = 0")
+def test_a_crash_before_any_request_then_a_rerun_ends_exactly_like_an_uninterrupted_sync(httpx_mock, tmp_path):
+    # The crashed syncs get the recorded answers of the uninterrupted one (see tests/crash_replay.py).
+    crash = CrashReplay(FakeMoodle("5.0"))
+    httpx_mock.add_callback(crash, is_reusable=True, is_optional=True)
+    world = make_world(crash.fake, tmp_path, days_from_today={"sync-a": 10}, moodle="retries = 0")
     replay = Replay(world)
+    crash.record()
     reference = replay.reference()
-    assert reference.requests > 20
+    crash.stop()
+    assert reference.requests == len(crash.exchanges) > 20
     for index in range(reference.requests):
         replay.reset()
-        world.fake.crash_at(index)
+        crash.crash_at(index)
         crashed = world.sync("sync")
         assert crashed.exit_code == 3, (index, crashed.output)
         only_whole_courses(records_by_course(world.records_url), reference)
-        world.fake.recover()
+        crash.recover()
         resumed = world.sync("sync")
         assert resumed.exit_code == 0, (index, resumed.output)
         end = replay.outcome()

@@ -202,12 +202,12 @@ class FakeMoodle(SiteBuilders):
         description = self._describe(wsfunction)
         self.calls[wsfunction] += 1
         arguments = validate_parameters(description["parameters"], params)
-        snapshot = self.site.snapshot() if description.get("type") == "write" else None
+        saved = self.site.saved() if description.get("type") == "write" else None
         try:
             result = self.handlers[wsfunction](self, arguments)
         except (MoodleException, RecordMissing):
-            if snapshot is not None:
-                self.site.restore(snapshot)
+            if saved is not None:
+                self.site.restore_saved(saved)
             raise
         return clean_returnvalue(description["returns"], result)
 

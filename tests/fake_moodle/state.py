@@ -374,6 +374,13 @@ class Site:
     def restore(self, snapshot: Site) -> None:
         self.__dict__.update(snapshot.__dict__)
 
+    def saved(self) -> bytes:
+        """The tables as bytes: half the cost of a `snapshot`, for a rollback that is rarely needed."""
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore_saved(self, saved: bytes) -> None:
+        self.restore(pickle.loads(saved))
+
     # -- lookups shared by several handler areas --------------------------------------------------------------
 
     def course_sections(self, courseid: int) -> list[Section]:
