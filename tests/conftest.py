@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import ssl
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,10 +18,38 @@ from pydantic import SecretStr
 from pytest_httpx import HTTPXMock
 
 from lms_sync.moodle.client import MoodleClient
+from tests.contract import SHARED_ROOT
 from tests.fake_moodle import FakeMoodle
 from tests.fake_moodle.seed import seed_contract_site
 
 pytest_plugins = ["tests.records_fixtures"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_shared(path): reads a file of ../shared (skips without it, fails in CI)")
+    if os.environ.get("CI") == "true" and not SHARED_ROOT.is_dir():
+        raise pytest.UsageError(f"CI=true but {SHARED_ROOT} is missing: CI lays shared/ beside the repository")
+
+
+@pytest.fixture(autouse=True)
+def shared_files(request: pytest.FixtureRequest) -> None:
+    """Tests marked `needs_shared(path)` skip with the reason when the path is absent, and fail under CI=true."""
+    marker = request.node.get_closest_marker("needs_shared")
+    if marker is None or Path(marker.args[0]).exists():
+        return
+    reason = f"needs {marker.args[0]} (../shared beside the repository)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_certificate_store() -> Iterator[None]:
+    """Every MoodleClient's httpx.Client loads the CA bundle (0.15 s each, hundreds of clients in the suite) although
+    the fake never speaks TLS: the suite loads it once per set of arguments and shares the context."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ssl, "create_default_context", cache(ssl.create_default_context))
+        yield
 
 
 @pytest.fixture

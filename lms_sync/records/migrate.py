@@ -6,6 +6,7 @@ Also a tiny developer entry point to generate a new revision after editing schem
 from __future__ import annotations
 
 import argparse
+from functools import cache
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +27,8 @@ def alembic_config(connection: Connection) -> Config:
 
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every migration not yet applied; a database already at head is left untouched."""
+    if current_revision(engine) == head_revision():
+        return  # the common case, without running Alembic's environment script for nothing
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
 
@@ -36,6 +39,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@cache
 def head_revision() -> str | None:
     """The newest revision shipped with this version of lms-sync."""
     config = Config()

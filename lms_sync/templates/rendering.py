@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from lms_sync.templates.model import CourseTemplate
 
@@ -119,7 +119,13 @@ def render(template: CourseTemplate, file_name: str, **context: Any) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=256)
+def _compiled_pattern(pattern: str) -> Template:
+    """Each pattern is compiled once: compiling costs milliseconds, and a push renders every pattern for every run."""
+    return _PATTERN_ENVIRONMENT.from_string(pattern)
+
+
 def render_pattern(template: CourseTemplate, pattern: str, **context: Any) -> str:
     """Render a one-line pattern such as `KVZ-{{ run.id }}` as plain text, whitespace collapsed."""
-    text = _PATTERN_ENVIRONMENT.from_string(pattern).render(template=template, **context)
+    text = _compiled_pattern(pattern).render(template=template, **context)
     return " ".join(text.split())
