@@ -20,7 +20,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a script from the repository root: import lms_sync, tests, benchmarks
 
 from benchmarks.bench_site import state_summary  # noqa: E402
-from benchmarks.report import Measurements, Target, ledger, ratios, table, targets  # noqa: E402
+from benchmarks.report import Measurements, Target, ledger, ratios, table, targets, verdict  # noqa: E402
 from benchmarks.scenarios import (  # noqa: E402
     BenchConfig,
     ScenarioOutcome,
@@ -107,9 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(ledger(phase)))
     results: list[Target] = targets(m, config, startup)
     print("\ntargets:")
-    print("\n".join(f"  {'PASS' if t.passed else 'FAIL'} {t.line}" for t in results))
+    print("\n".join(f"  {t.verdict} {t.line}" for t in results))
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s")
-    return 0 if all(t.passed for t in results) else 1
+    return verdict(results)
 
 
 if __name__ == "__main__":
