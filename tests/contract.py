@@ -1,6 +1,7 @@
 """Access to the recorded real Moodle 4.5 and 5.0 calls in ../shared/moodle-contract/ for tests.
 
-Each recording is one request (params and the exact form body) and Moodle's response.
+Each recording is one request (params and the exact form body) and Moodle's response. Tests that read ../shared carry
+`needs_shared`: they skip with the reason when it is absent, and fail under CI=true (see tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-CONTRACT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "moodle-contract"
+import pytest
+
+SHARED_ROOT = Path(__file__).resolve().parents[2] / "shared"  # beside the repository, as in CI
+CONTRACT_ROOT = SHARED_ROOT / "moodle-contract"
+needs_shared = pytest.mark.needs_shared(CONTRACT_ROOT)
 VERSIONS = ("4.5", "5.0")
 
 
@@ -35,14 +40,9 @@ class Recording:
         return dict(self.body_fields).get("moodlewsrestformat", "xml")
 
 
-def contract_root() -> Path:
-    if not CONTRACT_ROOT.is_dir():
-        raise FileNotFoundError(f"the Moodle contract recordings are expected at {CONTRACT_ROOT}")
-    return CONTRACT_ROOT
-
-
 def recordings(version: str) -> list[Recording]:
-    folder = contract_root() / f"moodle-{version}"
+    """The recordings of one version, oldest first; none when ../shared is absent (the tests then skip or fail)."""
+    folder = CONTRACT_ROOT / f"moodle-{version}"
     result = []
     for path in sorted(folder.glob("[0-9]*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -15,9 +15,10 @@ import pytest
 
 from lms_sync.blueprint import build_blueprint
 from tests.blueprint_sample_template import write_sample_template
+from tests.contract import CONTRACT_ROOT, needs_shared
 
-CONTRACT = Path("/work/shared/moodle-contract")
-REFERENCES = [CONTRACT / f"moodle-{version}/backups/master-course-page-forum-assign-feedback.mbz"
+pytestmark = needs_shared
+REFERENCES = [CONTRACT_ROOT / f"moodle-{version}/backups/master-course-page-forum-assign-feedback.mbz"
               for version in ("4.5", "5.0")]
 TIMESTAMP = 1767225600
 

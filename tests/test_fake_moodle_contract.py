@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.contract import CONTRACT_ROOT, Recording, recordings
+from tests.contract import Recording, needs_shared, recordings
 from tests.fake_moodle import MOODLE_VERSIONS, NO_CAPABILITY_TOKEN, FakeMoodle
 
-pytestmark = pytest.mark.skipif(not CONTRACT_ROOT.is_dir(), reason=f"no contract recordings at {CONTRACT_ROOT}")
+pytestmark = needs_shared
 
 # Recordings the fake does not replay, with the reason. Asserted below, so the list cannot grow unnoticed.
 EXCLUDED: dict[str, str] = {}

@@ -21,7 +21,7 @@ from lms_sync.moodle.errors import (
     WriteOutcomeUnknown,
 )
 from lms_sync.moodle.functions import BATCH_FUNCTION
-from tests.contract import recordings
+from tests.contract import needs_shared, recordings
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 
@@ -56,6 +56,7 @@ def recorded(version, name):
     return next(r for r in recordings(version) if r.name == name)
 
 
+@needs_shared
 @pytest.mark.parametrize("version", ["4.5", "5.0"])
 @pytest.mark.parametrize(
     "name, error_class",
@@ -80,6 +81,7 @@ def test_recorded_http_200_error_objects_become_typed_errors(version, name, erro
     assert caught.value.errorcode == recording.response.get("errorcode")
 
 
+@needs_shared
 def test_the_4_5_type_error_object_without_errorcode_is_an_input_error():
     recording = recorded("4.5", "038-enrol_manual_enrol_users--error-unknown-user")
     assert "errorcode" not in recording.response

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lms_sync.moodle.encoding import count_fields, flatten_params, unflatten_form
-from tests.contract import VERSIONS, recordings
+from tests.contract import VERSIONS, needs_shared, recordings
+
+pytestmark = needs_shared
 
 ALL = [r for version in VERSIONS for r in recordings(version)]
 

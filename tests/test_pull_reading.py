@@ -8,7 +8,9 @@ import pytest
 
 from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import Choices, instrument
-from tests.contract import VERSIONS, recordings
+from tests.contract import VERSIONS, needs_shared, recordings
+
+pytestmark = needs_shared
 
 
 def _recorded(version: str) -> dict[str, Any]:
