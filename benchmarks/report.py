@@ -15,6 +15,7 @@ from benchmarks.startup import STARTUP_RATIO, Startup
 FIRST_PUSH_RATIO = 10.0
 PULL_SPEEDUP = 4.0
 PULL_RSS_LIMIT_MB = 200.0
+TIMED_REPEATS = 3  # a start-up time from fewer runs is noise on a busy machine: printed, not judged
 SCALE_RUNS = 50  # the ratios and request limits are targets for the documented size, not for a tiny smoke run
 LEDGER_ROWS = 6
 
@@ -126,6 +127,6 @@ def targets(m: Measurements, config: BenchConfig, startup: Startup) -> list[Targ
         Target(largest.largest_request_fields <= config.max_form_fields,
                f"every request ≤ max_form_fields = {config.max_form_fields} form fields: largest "
                f"{largest.largest_request_fields} ({largest.largest_request_function}, {largest.name})"),
-        Target(startup.ratio <= STARTUP_RATIO, startup.line()),
+        Target(startup.ratio <= STARTUP_RATIO, startup.line(), config.startup_repeats >= TIMED_REPEATS),
     ]
 
