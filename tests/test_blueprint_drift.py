@@ -44,13 +44,13 @@ def _summary(drifts: list) -> list[tuple[str, str, str]]:
 
 
 def test_a_faithful_restore_has_no_drift(content: BlueprintContent) -> None:
-    assert compute_drift(content, _restored(content)) == []
+    assert compute_drift(content, _restored(content), "tpl") == []
 
 
 def test_missing_course_says_to_restore(content: BlueprintContent) -> None:
-    [drift] = compute_drift(content, None)
+    [drift] = compute_drift(content, None, "tpl")
     assert (drift.subject, drift.change) == ("course", Change.MISSING)
-    assert "restore" in drift.hint and content.idnumber in drift.hint
+    assert "restore" in drift.hint and "lms-sync blueprint adopt tpl" in drift.hint
 
 
 @pytest.mark.parametrize(("found_by", "shortname", "text"), [
@@ -59,19 +59,19 @@ def test_missing_course_says_to_restore(content: BlueprintContent) -> None:
 ])
 def test_course_found_without_its_idnumber_is_explained(content: BlueprintContent, found_by: FoundBy,
                                                          shortname: str, text: str) -> None:
-    drifts = compute_drift(content, _restored(content, found_by=found_by, shortname=shortname, idnumber=""))
+    drifts = compute_drift(content, _restored(content, found_by=found_by, shortname=shortname, idnumber=""), "tpl")
     assert _summary(drifts) == [("course", "changed", f"found {text} (course id 7) but its idnumber is ''")]
-    assert "drops a restored course's idnumber" in drifts[0].hint
+    assert drifts[0].hint.endswith("run `lms-sync blueprint adopt tpl`") and "free" not in drifts[0].hint
 
 
 def test_course_found_by_idnumber_with_other_shortname(content: BlueprintContent) -> None:
-    drifts = compute_drift(content, _restored(content, shortname="OTHER"))
+    drifts = compute_drift(content, _restored(content, shortname="OTHER"), "tpl")
     assert _summary(drifts) == [("course", "changed", "shortname is 'OTHER', expected 'BP-SAMPLE-v1'")]
 
 
 def test_section_renamed_missing_and_extra(content: BlueprintContent) -> None:
     sections = {0: "Willkommen", 1: "Umbenannt", 3: "Neu"}
-    drifts = compute_drift(content, _restored(content, sections=sections))
+    drifts = compute_drift(content, _restored(content, sections=sections), "tpl")
     assert _summary(drifts) == [
         ("section", "changed", "name is 'Umbenannt', expected 'Kommune und Zivilgesellschaft'"),
         ("section", "missing", "Evaluation"),
@@ -86,7 +86,7 @@ def test_activity_renamed_retyped_moved_missing_and_extra(content: BlueprintCont
     course = _with_module(course, _module(course, "assign"), replace(_module(course, "assign"), section_number=2))
     course = _with_module(course, _module(course, "forum"), None)
     course = replace(course, modules=(*course.modules, ObservedModule(99, "forum", "Ankündigungen", 0)))
-    drifts = compute_drift(content, course)
+    drifts = compute_drift(content, course, "tpl")
     assert _summary(drifts) == [
         ("activity", "missing", "forum 'Kommune und Zivilgesellschaft'"),
         ("activity", "changed", "name is 'Anders'"),
@@ -106,7 +106,7 @@ def test_questionnaire_items_changed_missing_extra_and_anonymity(content: Bluepr
     del items[6]  # organisation
     items.append(ItemShape("numeric", "age", "Alter"))
     changed = replace(feedback, items=tuple(items), anonymous=True)
-    drifts = compute_drift(content, _with_module(course, feedback, changed))
+    drifts = compute_drift(content, _with_module(course, feedback, changed), "tpl")
     assert _summary(drifts) == [
         ("activity", "changed", "is anonymous"),
         ("item", "changed", "question is 'Andere Frage', expected 'Kommune und Zivilgesellschaft'"),
@@ -125,12 +125,12 @@ def test_questionnaire_page_break_moved_and_order_changed(content: BlueprintCont
     items = list(feedback.items or ())
     pagebreak = items.pop(3)
     items.insert(1, pagebreak)
-    drifts = compute_drift(content, _with_module(course, feedback, replace(feedback, items=tuple(items))))
+    drifts = compute_drift(content, _with_module(course, feedback, replace(feedback, items=tuple(items))), "tpl")
     assert _summary(drifts) == [("item", "missing", "pagebreak"), ("item", "extra", "pagebreak")]
     assert [d.where for d in drifts] == [
         "Evaluation / pagebreak after pace", "Evaluation / pagebreak after block_content"]
 
     items = list(feedback.items or ())
     items[4], items[5] = items[5], items[4]
-    drifts = compute_drift(content, _with_module(course, feedback, replace(feedback, items=tuple(items))))
+    drifts = compute_drift(content, _with_module(course, feedback, replace(feedback, items=tuple(items))), "tpl")
     assert _summary(drifts) == [("item", "changed", "items are in a different order")]

@@ -74,7 +74,7 @@ def test_edits_in_moodle_show_as_drift(fake_moodle: FakeMoodle, lms_config: Path
 def test_missing_blueprint_says_to_restore_it(fake_moodle: FakeMoodle, lms_config: Path, template_dir: Path) -> None:
     code, output = _verify(lms_config, template_dir)
     assert code == 1
-    assert "no such course in Moodle" in output and "restore the blueprint .mbz once" in output
+    assert "no such course in Moodle" in output and "restore the .mbz once, then `lms-sync blueprint adopt" in output
 
 
 def test_restore_over_a_taken_idnumber_is_found_by_its_suffixed_shortname(

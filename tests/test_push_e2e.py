@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from lms_sync import push as push_module
 from lms_sync.catalogue import load_catalogue
 from lms_sync.cli import main
 from lms_sync.competencies.framework import load_framework
@@ -220,9 +221,28 @@ def test_a_missing_blueprint_is_named_and_nothing_is_created(fake_moodle, catalo
     assert not [c for c in fake_moodle.site.courses.values() if c.idnumber.startswith("lms-sync-")]
 
 
-def test_a_course_moodle_refuses_is_reported_and_the_other_runs_succeed(world):
+def test_a_course_whose_shortname_is_taken_is_blocked_before_any_write(world):
     fake, config = world
-    fake.add_course("Fremder Kurs", "KVZ-kvz-2027-02", idnumber="someone-else")
+    clash = fake.add_course("Fremder Kurs", "KVZ-kvz-2027-02")
+    result = run_cli(config, "push")
+    assert result.exit_code == 1
+    assert "FAILED kvz-2027-02" in result.output
+    assert f"shortname 'KVZ-kvz-2027-02' is taken by Moodle course id {clash.id} ('Fremder Kurs', idnumber none)" \
+        in result.output
+    assert fake.calls["core_course_create_courses"] == 1  # the two other courses, in one request
+    built = {k for k in state(fake) if k.startswith("lms-sync-")}
+    assert built == {"lms-sync-kvz-2027-01", "lms-sync-kvz-2027-03"}
+
+
+def test_a_course_moodle_refuses_is_reported_and_the_other_runs_succeed(world, monkeypatch):
+    fake, config = world
+    plan = push_module.diff
+
+    def someone_takes_the_shortname_meanwhile(*args, **kwargs):  # after push read Moodle, before it writes
+        fake.add_course("Fremder Kurs", "KVZ-kvz-2027-02", idnumber="someone-else")
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(push_module, "diff", someone_takes_the_shortname_meanwhile)
     result = run_cli(config, "push")
     assert result.exit_code == 1
     assert "FAILED kvz-2027-02" in result.output

@@ -58,8 +58,9 @@ class Drift:
         return {key: str(value) for key, value in asdict(self).items()}
 
 
-def _course_drift(expected: BlueprintContent, observed: ObservedCourse | None) -> list[Drift]:
-    restore = f"restore the blueprint .mbz once (lms-sync blueprint build) into a course with idnumber {expected.idnumber!r}"
+def _course_drift(expected: BlueprintContent, observed: ObservedCourse | None, template: str) -> list[Drift]:
+    restore = (f"build the blueprint (lms-sync blueprint build {template}), restore the .mbz once, then "
+               f"`lms-sync blueprint adopt {template}`")
     if observed is None:
         return [Drift("course", Change.MISSING, expected.idnumber,
                       f"no course with idnumber {expected.idnumber!r} or shortname {expected.shortname!r}", restore)]
@@ -70,10 +71,11 @@ def _course_drift(expected: BlueprintContent, observed: ObservedCourse | None) -
                           "Moodle suffixes the shortname on restore when it is taken; rename the course or the template")]
         return []
     how = "by its shortname" if observed.found_by is FoundBy.SHORTNAME else f"as {observed.shortname!r}"
+    hint = (f"Moodle's restore drops the idnumber of a backup made on another site: run `lms-sync blueprint adopt "
+            f"{template}`" if not observed.idnumber else
+            "that course has an idnumber of its own, so it is not the restored blueprint: restore the .mbz again")
     return [Drift("course", Change.CHANGED, expected.idnumber,
-                  f"found {how} (course id {observed.id}) but its idnumber is {observed.idnumber!r}",
-                  f"Moodle drops a restored course's idnumber when another course has it: free {expected.idnumber!r} "
-                  f"and set it on course {observed.id}, or build a new blueprint version with a new idnumber")]
+                  f"found {how} (course id {observed.id}) but its idnumber is {observed.idnumber!r}", hint)]
 
 
 def _section_drift(expected: BlueprintContent, observed: ObservedCourse) -> list[Drift]:
@@ -181,9 +183,9 @@ def _activity_drift(expected: BlueprintContent, observed: ObservedCourse) -> lis
     return drifts
 
 
-def compute_drift(expected: BlueprintContent, observed: ObservedCourse | None) -> list[Drift]:
-    """Everything that differs between the blueprint and the restored course; empty when they match."""
-    drifts = _course_drift(expected, observed)
+def compute_drift(expected: BlueprintContent, observed: ObservedCourse | None, template: str) -> list[Drift]:
+    """Everything that differs between the blueprint and the restored course (of `template`); empty when they match."""
+    drifts = _course_drift(expected, observed, template)
     if observed is None:
         return drifts
     return drifts + _section_drift(expected, observed) + _activity_drift(expected, observed)

@@ -1,6 +1,6 @@
-"""`lms-sync blueprint build|verify`: compile a course template into a Moodle course backup, check the restored course.
+"""`lms-sync blueprint build|adopt|verify`: compile a course template into a Moodle course backup, check the restored course.
 
-`build` needs no Moodle; `verify` reads the restored course through web services and exits 1 on drift.
+`build` needs no Moodle; `adopt` sets the restored course's idnumber; `verify` reads it and exits 1 on drift.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from lms_sync.blueprint import ItemEncodingError, build_blueprint, compile_blueprint
+from lms_sync.blueprint.adopt import AdoptRefused, adopt_blueprint
 from lms_sync.blueprint.drift import compute_drift
 from lms_sync.blueprint.observe import observe_blueprint
 from lms_sync.blueprint.rendering import render_blueprint_text
@@ -66,6 +67,26 @@ def build_command(app: AppContext, template_name: str, output: Path | None, time
                                      items=items, template=template_name))
 
 
+@blueprint_group.command("adopt")
+@click.argument("template_name", metavar="TEMPLATE")
+@pass_app
+def adopt_command(app: AppContext, template_name: str) -> None:
+    """Give the restored blueprint course of TEMPLATE its idnumber (Moodle's restore drops it)."""
+    template = _load_template(app, template_name)
+    try:
+        content = compile_blueprint(template)
+    except ItemEncodingError as error:
+        raise _encoding_problem(template, error) from None
+    try:
+        adopted = adopt_blueprint(app.moodle(), content, template_name)
+    except AdoptRefused as error:
+        click.echo(f"Blueprint {content.idnumber} not adopted: {error}", err=True)
+        raise SystemExit(int(ExitCode.SOME_RUNS_FAILED)) from None
+    done = "already has" if adopted.already else "now has"
+    click.echo(f"Blueprint {content.idnumber}: course {adopted.course_id} ({adopted.shortname}) {done} its idnumber; "
+               f"check it with `lms-sync blueprint verify {template_name}`")
+
+
 @blueprint_group.command("verify")
 @click.argument("template_name", metavar="TEMPLATE")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
@@ -78,7 +99,7 @@ def verify_command(app: AppContext, template_name: str, as_json: bool) -> None:
     except ItemEncodingError as error:
         raise _encoding_problem(template, error) from None
     observed = observe_blueprint(app.moodle(), content)
-    drifts = compute_drift(content, observed)
+    drifts = compute_drift(content, observed, template_name)
     if as_json:
         course = None if observed is None else {
             "id": observed.id, "shortname": observed.shortname, "idnumber": observed.idnumber,

@@ -99,6 +99,10 @@ def error_from_response(wsfunction: str, payload: Mapping[str, Any]) -> MoodleEr
         hint = "give the web-service user's role the capability named above (see README: least-privilege setup)"
     elif errorcode == "invalidparameter" or exception.endswith("invalid_parameter_exception") or exception == "TypeError":
         cls = MoodleInputError
+    elif errorcode == "errorinvalidparam" and '"lang"' in message:
+        cls = MoodleInputError
+        hint = ("Moodle has no language pack for the course's language: install it (Site administration › Language "
+                "› Language packs) or remove `language` from the course template")
     return cls(
         wsfunction,
         message,

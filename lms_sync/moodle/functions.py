@@ -73,6 +73,11 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_competency_list_user_plans",
         "core_competency_list_plan_competencies",
     ),
+    "blueprint adopt": (
+        SITE_INFO,
+        "core_course_get_courses_by_field",
+        "core_course_update_courses",
+    ),
     "blueprint verify": (
         SITE_INFO,
         "core_course_get_courses_by_field",
@@ -87,6 +92,8 @@ OPTIONAL_FUNCTIONS: dict[str, str] = {
     "core_enrol_get_enrolled_users_with_capability": "reads every run course's participants in one call "
                                                      "instead of one per course (faster plan and push)",
     "core_group_get_groups": "reads the Kleingruppen of all run courses in one call instead of one per course",
+    "core_get_string": "tells plan whether the site has the language pack a template's `language` needs "
+                       "(else Moodle refuses the course at push)",
 }
 
 

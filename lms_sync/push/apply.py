@@ -69,7 +69,8 @@ class _Applier:
         self.client, self.site, self.plan, self.push, self.report, self.step = client, site, plan, push, report, step
         self.frameworks, self.cache = frameworks, cache
         self.courses = {c.run_id: c for c in courses}
-        self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber}
+        # What plan found, by idnumber or by name: a category adopted by name has no idnumber to look it up by.
+        self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber} | plan.category_ids
         self.course_ids = {idnumber: c.id for idnumber, c in site.courses.items()}
         self.user_ids = {email: users[0].id for email, users in site.users_by_email.items() if len(users) == 1}
         self.group_ids: dict[str, int] = {}

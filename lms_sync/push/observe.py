@@ -2,7 +2,8 @@
 
 Rounds of independent reads, each batched through `MoodleClient.read_many`: categories; courses; enrolments, forums
 and events of all run courses at once; then only what is still open — contents and welcome posts the observation
-cache does not vouch for, the members' groups, accounts of people not enrolled yet, group lists lacking a group.
+cache does not vouch for, the members' groups, accounts of people not enrolled yet, group lists lacking a group,
+and for courses still to create whether their shortname is taken and their language installed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from lms_sync.moodle.api import calendar, contents, courses, forums, groups, people
+from lms_sync.moodle.api import calendar, contents, courses, forums, groups, languages, people
 from lms_sync.moodle.api.calls import Call, ask, checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.push.desired import DesiredCourse
@@ -161,6 +162,10 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
              for call in forums.discussions(forum, welcome[forum][1].news_forum_discussions)]
     calls += [call for _, call in pages]
     calls += [people.users_by_email(chunk) for chunk in email_chunks]
+    new = [c for c in wanted if c.idnumber not in site.courses]
+    langs = sorted({c.lang for c in new if c.lang}) if languages.LANGUAGE_NAME in client.site_functions() else []
+    calls += [courses.by_field("shortname", c.shortname) for c in new]
+    calls += [languages.language_name(lang) for lang in langs]
     results = iter(client.read_many(calls))
     for course in unread:
         payloads[course.id] = contents_payload(checked(next(results)))
@@ -171,6 +176,12 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
         subjects[forum] |= forums.subjects_from(checked(next(results)))
     for _ in email_chunks:
         _add_users(site, people.users_from(checked(next(results))))
+    for desired in new:
+        if holders := courses.courses_from(checked(next(results))):
+            site.shortname_holders[desired.shortname] = course_from(holders[0])
+    for lang in langs:
+        if languages.has_no_pack(next(results)):
+            site.missing_languages.add(lang)
     for _, course in runs:
         add_contents(course, payloads[course.id])
     for forum, (subject, course) in welcome.items():

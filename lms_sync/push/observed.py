@@ -69,6 +69,10 @@ class ObservedSite:
     users_by_email: dict[str, list[ObservedUser]] = field(default_factory=dict)
     ws_userid: int | None = None
     """the token's user: what it created (events) is lms-sync's own"""
+    shortname_holders: dict[str, ObservedCourse] = field(default_factory=dict)
+    """courses (not found by idnumber) whose shortname a course to create wants"""
+    missing_languages: set[str] = field(default_factory=set)
+    """languages courses to create force that the site has no language pack for"""
     offline: bool = False
 
     @classmethod

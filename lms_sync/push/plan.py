@@ -47,6 +47,8 @@ class Plan:
     runs: list[RunPlan] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     offline: bool = False
+    category_ids: dict[str, int] = field(default_factory=dict)
+    """desired category idnumber -> id of the Moodle category plan found for it (by idnumber, or adopted by name)"""
 
     def changes(self) -> list[Change]:
         return [*self.categories, *self.users, *(c for run in self.runs if not run.blocked for c in run.changes)]
@@ -73,7 +75,8 @@ class Plan:
         }
 
 
-def _category_changes(courses: Sequence[DesiredCourse], site: ObservedSite) -> list[Change]:
+def _category_changes(courses: Sequence[DesiredCourse], site: ObservedSite) -> tuple[list[Change], dict[str, int]]:
+    """Categories to create, and the ids of those found (a category without idnumber is adopted by name)."""
     changes: list[Change] = []
     seen: dict[str, int | None] = {}
     wanted: list[DesiredCategory] = []
@@ -90,7 +93,7 @@ def _category_changes(courses: Sequence[DesiredCourse], site: ObservedSite) -> l
         seen[category.idnumber] = None
         changes.append(Change("category", "create", category.idnumber, {
             "name": category.name, "idnumber": category.idnumber, "parent_idnumber": category.parent_idnumber}))
-    return changes
+    return changes, {idnumber: found for idnumber, found in seen.items() if found is not None}
 
 
 def _user_changes(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings,
@@ -234,6 +237,22 @@ def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | No
             "subject": course.welcome.subject, "message": course.welcome.message}))
 
 
+def _cannot_create(course: DesiredCourse, site: ObservedSite, run: RunPlan) -> bool:
+    """Block a run whose course Moodle would refuse to create (shortname taken, language not installed)."""
+    holder = site.shortname_holders.get(course.shortname)
+    if holder is not None:
+        run.problems.append(
+            f"shortname {course.shortname!r} is taken by Moodle course id {holder.id} ({holder.fullname!r}, idnumber "
+            f"{holder.idnumber or 'none'}): rename that course in Moodle, or change shortname_pattern in the template")
+    if course.lang in site.missing_languages:
+        run.problems.append(
+            f"template {course.template!r} sets language = {course.lang!r}, but this Moodle has no {course.lang!r} "
+            "language pack: install it (Site administration › Language › Language packs) or remove `language` "
+            "from the template")
+    run.blocked = bool(run.problems)
+    return run.blocked
+
+
 def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings, *, prune: bool = False) -> Plan:
     """The changes that make Moodle hold `courses`; an unchanged world gives an empty plan.
 
@@ -241,7 +260,7 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
     (recognised by the course's idnumber prefix) and that the catalogue no longer wants are deleted too.
     """
     plan = Plan(offline=site.offline)
-    plan.categories = _category_changes(courses, site)
+    plan.categories, plan.category_ids = _category_changes(courses, site)
     plan.users, unusable = _user_changes(courses, site, push, plan)
     for course in courses:
         run = RunPlan(course.run_id, course.idnumber)
@@ -251,8 +270,11 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
                 observed is None or not observed.content_modules()):
             run.blocked = True
             run.problems.append(
-                f"blueprint course {course.blueprint_idnumber!r} not found in Moodle: build it with "
-                f"`lms-sync blueprint build {course.template}`, restore it once, then push again")
+                f"blueprint course {course.blueprint_idnumber!r} not found in Moodle by its idnumber: build it with "
+                f"`lms-sync blueprint build {course.template}`, restore it once, then give it its idnumber with "
+                f"`lms-sync blueprint adopt {course.template}` (Moodle's restore drops it), then push again")
+            continue
+        if observed is None and _cannot_create(course, site, run):
             continue
         _course_changes(course, observed, run)
         user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
