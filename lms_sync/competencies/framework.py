@@ -66,13 +66,17 @@ class Scale(_Strict):
     def is_proficient(self, value: int) -> bool:
         return value >= self.proficient_from
 
-    def moodle_configuration(self) -> str:
-        """Moodle's `scaleconfiguration` JSON: the scale id, then per item its default and proficient flags."""
+    def moodle_configuration(self, scale_id: int | None = None) -> str:
+        """Moodle's `scaleconfiguration` JSON: the scale id, then per item its default and proficient flags.
+
+        `scale_id` (push.competency_scale_id) replaces the file's id: Moodle refuses a configuration naming another
+        scale than the framework's `scaleid` (invalidpersistenterror).
+        """
         items = [
             {"id": value, "scaledefault": int(value == self.default), "proficient": int(self.is_proficient(value))}
             for value in range(1, len(self.levels) + 1)
         ]
-        return json.dumps([{"scaleid": str(self.moodle_scale_id)}, *items])
+        return json.dumps([{"scaleid": str(scale_id or self.moodle_scale_id)}, *items])
 
 
 class CompetencyNode(_Strict):

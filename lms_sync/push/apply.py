@@ -280,6 +280,7 @@ class _Applier:
                 self.fail(None, f"competencies not pushed: {error}")
                 continue
             self.report.competencies[idnumber] = counts.as_dict()
+            self.report.applied.update(counts.writes())
 
     def enrolments(self) -> None:
         items = []

@@ -39,6 +39,13 @@ class CompetencyPushCounts:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def writes(self) -> dict[str, int]:
+        """Write calls made, by web-service function, for push's summary of what it applied."""
+        made = {api.CREATE_FRAMEWORK: self.framework_created, api.UPDATE_FRAMEWORK: self.framework_updated,
+                api.CREATE_COMPETENCY: self.competencies_created, api.UPDATE_COMPETENCY: self.competencies_updated,
+                api.ADD_TO_COURSE: self.links_added}
+        return {wsfunction: count for wsfunction, count in made.items() if count}
+
 
 def _same_text(moodle_value: Any, ours: str) -> bool:
     # Moodle may re-wrap stored HTML; whitespace differences are not a change worth a write.
@@ -75,7 +82,7 @@ class _FrameworkPush:
             created = send(self.client, api.create_framework({
                 "shortname": framework.shortname, "idnumber": framework.idnumber,
                 "description": framework.description_html(), "scaleid": self.scale_id,
-                "scaleconfiguration": framework.scale.moodle_configuration(),
+                "scaleconfiguration": framework.scale.moodle_configuration(self.scale_id),
             }))
             self.counts.framework_created += 1
             return int(created["id"])

@@ -12,6 +12,11 @@ from lms_sync.moodle.api.calls import Call, Write
 SYSTEM_CONTEXT_ID = 1
 """Moodle's system context always has id 1."""
 HTML_FORMAT = 1
+CREATE_FRAMEWORK = "core_competency_create_competency_framework"
+UPDATE_FRAMEWORK = "core_competency_update_competency_framework"
+CREATE_COMPETENCY = "core_competency_create_competency"
+UPDATE_COMPETENCY = "core_competency_update_competency"
+ADD_TO_COURSE = "core_competency_add_competency_to_course"
 
 
 def frameworks_matching(idnumber: str) -> Call:
@@ -39,28 +44,28 @@ def scale_values(scale_id: int) -> Call:
 
 
 def create_framework(fields: dict[str, Any]) -> Write:
-    return Write("core_competency_create_competency_framework", {"competencyframework": fields | {
+    return Write(CREATE_FRAMEWORK, {"competencyframework": fields | {
         "descriptionformat": HTML_FORMAT, "visible": True, "contextid": SYSTEM_CONTEXT_ID}})
 
 
 def update_framework(fields: dict[str, Any]) -> Write:
-    return Write("core_competency_update_competency_framework",
+    return Write(UPDATE_FRAMEWORK,
                  {"competencyframework": fields | {"descriptionformat": HTML_FORMAT}}, repeat_safe=True)
 
 
 def create_competency(fields: dict[str, Any]) -> Write:
     """Moodle has no array form for competencies: one call each."""
-    return Write("core_competency_create_competency", {"competency": fields | {"descriptionformat": HTML_FORMAT}})
+    return Write(CREATE_COMPETENCY, {"competency": fields | {"descriptionformat": HTML_FORMAT}})
 
 
 def update_competency(fields: dict[str, Any]) -> Write:
-    return Write("core_competency_update_competency", {"competency": fields | {"descriptionformat": HTML_FORMAT}},
+    return Write(UPDATE_COMPETENCY, {"competency": fields | {"descriptionformat": HTML_FORMAT}},
                  repeat_safe=True)
 
 
 def add_to_course(course_id: int, competency_id: int) -> Write:
     """Moodle answers false (not an error) when the link already exists: repeating is harmless."""
-    return Write("core_competency_add_competency_to_course", {"courseid": course_id, "competencyid": competency_id},
+    return Write(ADD_TO_COURSE, {"courseid": course_id, "competencyid": competency_id},
                  repeat_safe=True)
 
 
