@@ -65,7 +65,10 @@ def evaluation_command(
     output_dir: Path,
     report_format: ReportFormat,
 ) -> None:
-    """Response rate, answer distributions, means and free texts of one RUN, a --template or a --trainer."""
+    """Response rate, answer distributions, means and free texts of one RUN, a --template or a --trainer.
+
+    RUN is a catalogue run id, or the idnumber or shortname of a course pulled with `pull --course`.
+    """
     scope = _scope(run, template, trainer)
     timezone = ZoneInfo(app.settings.catalogue.timezone)
     with open_records(app) as store:
@@ -79,7 +82,10 @@ def evaluation_command(
 @_OUTPUT_DIR
 @pass_app
 def participation_command(app: AppContext, runs: tuple[str, ...], output_dir: Path) -> None:
-    """Who took part in which run, with completion (for certificates); all runs unless RUNS are given."""
+    """Who took part in which run, with completion (for certificates); all runs unless RUNS are given.
+
+    RUNS are catalogue run ids, or idnumbers or shortnames of courses pulled with `pull --course`.
+    """
     timezone = ZoneInfo(app.settings.catalogue.timezone)
     with open_records(app) as store:
         paths = write_participation_report(store, runs, output_dir, timezone=timezone)

@@ -182,8 +182,10 @@ def _answers_by_response(connection: Connection, instrument_id: int) -> dict[int
 
 
 def _filtered(query: Select[Any], run_ids: Sequence[str] | None, template: str | None) -> Select[Any]:
+    """`run_ids` name catalogue runs, or courses by idnumber or shortname (those pulled with `pull --course`)."""
     if run_ids is not None:
-        query = query.where(courses.c.run_id.in_(run_ids))
+        query = query.where(or_(courses.c.run_id.in_(run_ids), courses.c.idnumber.in_(run_ids),
+                                courses.c.shortname.in_(run_ids)))
     if template is not None:
         query = query.where(courses.c.template == template)
     return query

@@ -91,7 +91,8 @@ def write_participation_report(
 ) -> list[Path]:
     """Write participation-<runs|all>.html and .csv into `folder` (all runs when `run_ids` is empty)."""
     rows = store.participation(run_ids=list(run_ids) or None)
-    missing = sorted(set(run_ids) - {row.course.run_id for row in rows})
+    found = {name for row in rows for name in (row.course.run_id, row.course.idnumber, row.course.shortname)}
+    missing = sorted(set(run_ids) - found)
     if missing or not rows:
         which = ", ".join(missing) if missing else "any run"
         raise NothingToReport(f"no enrolments for {which} in the records: check the run ids, and pull the runs first")
