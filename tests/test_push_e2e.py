@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lms_sync import push as push_module
 from lms_sync.catalogue import load_catalogue
 from lms_sync.cli import main
 from lms_sync.competencies.framework import load_framework
 from lms_sync.moodle.encoding import count_fields
+from lms_sync.push import apply as push_module
 from lms_sync.records.store import RecordsStore
 from tests.competency_helpers import site_with_framework_scale
 from tests.crash_replay import CrashReplay
