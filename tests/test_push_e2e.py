@@ -312,3 +312,12 @@ def test_every_request_stays_under_the_form_field_limit(world, tmp_path):
     assert max(size for _, size in sizes) <= 50, max(sizes, key=lambda pair: pair[1])
     assert fake.calls["enrol_manual_enrol_users"] > 1  # 38 enrolments no longer fit into one request
     assert len(state(fake)["lms-sync-kvz-2027-01"]["enrolled"]) == 13
+
+
+def test_a_language_the_site_has_no_pack_for_blocks_its_runs_before_any_write(world):
+    fake, config = world
+    del fake.site.languages["de"]  # the template says language = "de"
+    result = run_cli(config, "push")
+    assert result.exit_code == 1
+    assert "language = 'de', but this Moodle has no 'de' language pack: install it" in result.output
+    assert "core_course_create_courses" not in fake.calls

@@ -128,6 +128,13 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
                 id=_v("int"), **{key: {**value, "required": 2} for key, value in competency_fields.items()})),
             "returns": _v("bool"),
         },
+        "core_get_string": {
+            "type": "read",
+            "parameters": _obj(stringid=_v("alphanumext"), component=_v("component", 0, "moodle"),
+                               lang=_v("text", 0, None),
+                               stringparams=_list(_obj(name=_v("alphanumext", 2), value=_v("raw")), 0)),
+            "returns": _v("raw"),
+        },
         "core_competency_list_competencies": {
             "type": "read",
             "parameters": _obj(

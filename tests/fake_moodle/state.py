@@ -356,6 +356,7 @@ class Site:
         self.activity_completion: dict[tuple[int, int], tuple[int, int]] = {}  # (cmid, userid) -> (state, time)
         self.course_completion: dict[tuple[int, int], int] = {}  # (courseid, userid) -> timecompleted
         self.disabled_modules: set[str] = set()
+        self.languages: dict[str, str] = {"en": "English", "de": "Deutsch"}  # installed language packs
 
     def new_id(self, table: str) -> int:
         value = self._next_id.get(table, 1)

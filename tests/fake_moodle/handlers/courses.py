@@ -111,6 +111,8 @@ def create_courses(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, A
             raise no_permission("Create courses")
         must_exist(fake.site.categories, "course_categories", wanted["categoryid"], Category)
         _check_unique(fake, wanted["shortname"], wanted.get("idnumber", ""))
+        if wanted.get("lang") and wanted["lang"] not in fake.site.languages:
+            raise moodle_exception("errorinvalidparam", 'The param "lang" is invalid.')
         options = _format_options(wanted)
         numsections = options.pop("numsections", wanted.get("numsections"))
         fields = {key: wanted[key] for key in _UPDATABLE if key in wanted and key not in ("fullname", "shortname")}

@@ -1,4 +1,4 @@
-"""core_webservice_get_site_info: the site, the token's user, and the functions the token's service allows.
+"""core_webservice_get_site_info: the site, the token's user, and the functions the token's service allows; core_get_string.
 
 The function list is `fake.allowed_functions`, so tests can take functions away from the service.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tests.fake_moodle.errors import invalid_parameter
 from tests.fake_moodle.handlers.common import THEME_REV, user_picture
 
 if TYPE_CHECKING:
@@ -36,4 +37,15 @@ def get_site_info(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-HANDLERS = {"core_webservice_get_site_info": get_site_info}
+def get_string(fake: FakeMoodle, params: dict[str, Any]) -> str:
+    """PARAM_LANG accepts only installed languages; a language's own name is its langconfig `thislanguage`."""
+    lang = params.get("lang")
+    if lang and lang not in fake.site.languages:
+        raise invalid_parameter(f'Invalid external api parameter: the value is "{lang}", '
+                                'the server was expecting "lang" type')
+    if (params["stringid"], params.get("component")) == ("thislanguage", "langconfig"):
+        return fake.site.languages[lang or "en"]
+    return str(params["stringid"])
+
+
+HANDLERS = {"core_webservice_get_site_info": get_site_info, "core_get_string": get_string}
