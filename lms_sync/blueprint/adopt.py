@@ -32,7 +32,7 @@ class Adopted:
 
 
 def adopt_blueprint(client: MoodleClient, content: BlueprintContent, template: str) -> Adopted:
-    """Set the blueprint's idnumber on the restored course (one `core_course_update_courses` call)."""
+    """Set the blueprint's idnumber on the restored course (one course update call)."""
     found = find_blueprint_course(client, content)
     if found is None:
         raise AdoptRefused(f"no course with shortname {content.shortname!r} (or {content.shortname}_1…) in Moodle: "
