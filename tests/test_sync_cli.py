@@ -112,7 +112,7 @@ def test_an_invalid_run_and_a_course_moodle_refuses_are_reported_and_the_other_r
     summary = json.loads(refused.stdout)
     assert summary["status"] == "partial" and summary["failed_runs"] == ["sync-b"]
     assert {(e["step"], e["run_id"]) for e in summary["errors"]} == {("push", "sync-b")}
-    assert "Short name is already used" in summary["errors"][0]["message"]
+    assert "shortname 'KVZ-sync-b' is taken by Moodle course id" in summary["errors"][0]["message"]
     assert records_counts(world.records_url)["courses"] == 1  # sync-a pulled again, sync-b has no course to pull
     journal = json.loads(world.sync("runs", "--json").stdout)
     assert [run["status"] for run in journal] == ["partial", "partial"]
@@ -125,7 +125,7 @@ def test_quiet_prints_only_the_errors(world):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-    assert result.stderr.count("Short name is already used") == 1 and "error: push sync-b: " in result.stderr
+    assert result.stderr.count("shortname 'KVZ-sync-b' is taken") == 1 and "error: push sync-b: " in result.stderr
 
 
 def test_a_second_sync_exits_4_naming_the_holder_and_touches_nothing(world):
