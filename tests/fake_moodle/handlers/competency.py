@@ -127,6 +127,9 @@ def update_competency(fake: FakeMoodle, params: dict[str, Any]) -> bool:
 
 
 def list_competencies(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]:
+    for condition in params["filters"]:  # Moodle reads a filtered framework (MUST_EXIST) for its context
+        if condition["column"] == "competencyframeworkid":
+            _framework(fake, int(condition["value"]))
     found = sorted(fake.site.competencies.values(), key=lambda c: (c.competencyframeworkid, c.path, c.sortorder))
     for condition in params["filters"]:
         found = [c for c in found if str(getattr(c, condition["column"], None)) == condition["value"]]
