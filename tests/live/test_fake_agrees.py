@@ -4,16 +4,22 @@ sees â€” push's report, what it observes afterwards, a re-push, pull's report â€
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 from pytest_httpx import HTTPXMock
 
 from lms_sync.cli import main
 from lms_sync.config import load_settings
+from lms_sync.moodle.api import competencies, people
+from lms_sync.moodle.api.calls import Call
 from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import MoodleError
 from lms_sync.push.observe import observe
 from lms_sync.push.observed import ObservedSite
 from lms_sync.workspace import load_workspace
@@ -100,3 +106,27 @@ def test_one_scenario_looks_the_same_on_the_fake_and_on_the_real_moodle(
     assert actual["observed"] == expected["observed"]
     assert actual["re-push"] == expected["re-push"] == ({}, {})
     assert actual["pull"] == expected["pull"]
+
+
+@pytest.mark.parametrize("call", [
+    pytest.param(lambda tag, me: people.users_matching_email(f"nobody-{tag}@example.org"), id="core_user_get_users"),
+    pytest.param(lambda tag, me: competencies.frameworks_matching(f"none-{tag}"),
+                 id="core_competency_list_competency_frameworks"),
+    pytest.param(lambda tag, me: competencies.competencies_of(987_654), id="core_competency_list_competencies"),
+    pytest.param(lambda tag, me: competencies.user_plans(me), id="core_competency_list_user_plans"),
+])
+def test_reads_the_scenario_does_not_make_answer_alike(live_moodle: LiveMoodle, unique: str,
+                                                       call: Callable[[str, int], Call]) -> None:
+    """Reads lms-sync makes only on other paths, called live with harmless arguments: the same answer (or errorcode)
+    as the fake's."""
+    fake = FakeMoodle("5.0", url=FAKE_URL)
+    answers = []
+    for client in (MoodleClient(FAKE_URL, SecretStr(fake.token), transport=httpx.MockTransport(fake)),
+                   MoodleClient(live_moodle.url, SecretStr(live_moodle.token))):
+        with client:
+            wsfunction, params = call(unique, int(client.site_info()["userid"]))
+            try:
+                answers.append(client.call(wsfunction, **params))
+            except MoodleError as error:
+                answers.append(error.errorcode)
+    assert answers[1] == answers[0]
