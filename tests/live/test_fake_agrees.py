@@ -90,10 +90,20 @@ def _without_ids_and_cost(value: Any) -> Any:
     return value
 
 
+def mirror_categories(live: LiveMoodle, fake: FakeMoodle, top: str) -> None:
+    """Give the fake the categories under `top` that other tests of this session already made on the live site."""
+    fake_id: dict[int, int] = {0: 0}
+    for row in live.records("SELECT c.id, c.name, c.idnumber, c.parent FROM {course_categories} c "
+                            "JOIN {course_categories} t ON c.path LIKE CONCAT(t.path, '%') WHERE t.name = :top "
+                            "ORDER BY c.depth", {"top": top}):
+        fake_id[int(row["id"])] = fake.add_category(row["name"], row["idnumber"], fake_id[int(row["parent"])]).id
+
+
 def test_one_scenario_looks_the_same_on_the_fake_and_on_the_real_moodle(
         live_moodle: LiveMoodle, live_templates: Templates, unique: str, tmp_path: Path, httpx_mock: HTTPXMock) -> None:
     fake = FakeMoodle("5.0", url=FAKE_URL)
     httpx_mock.add_callback(fake, is_reusable=True, is_optional=True)
+    mirror_categories(live_moodle, fake, f"Live {live_templates.tag}")
     blueprint = restore_backup(fake, (live_templates.dir.parent / "blueprint.mbz").read_bytes())
     blueprint.idnumber = live_templates.blueprint_idnumber  # as the live fixture adopts its restored blueprint
     (token_file := tmp_path / "fake-token").write_text(fake.token, encoding="utf-8")
