@@ -12,3 +12,5 @@ class ExitCode(IntEnum):
     CONFIG_OR_INPUT = 2
     MOODLE_UNAVAILABLE = 3
     LOCKED = 4
+    WRITE_OUTCOME_UNKNOWN = 5
+    """a write got no reliable answer: it may have happened; re-run the same command to reconcile"""

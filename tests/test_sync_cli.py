@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from lms_sync.sync.lock import sync_lock
+from lms_sync.records.lock import run_lock
 from tests.fake_moodle import FakeMoodle
 from tests.sync_world import SyncWorld, make_world, records_counts
 from tests.test_push_e2e import state
@@ -129,7 +129,7 @@ def test_quiet_prints_only_the_errors(world):
 
 
 def test_a_second_sync_exits_4_naming_the_holder_and_touches_nothing(world):
-    with sync_lock(world.records_url) as holder:
+    with run_lock(world.records_url, "sync") as holder:
         result = world.sync("sync")
     assert result.exit_code == 4
     assert result.stderr.count("\n") == 1

@@ -1,42 +1,72 @@
-"""One sync at a time, on SQLite (file lock) and PostgreSQL (advisory lock); a dead holder never blocks."""
+"""One sync, push or pull at a time, on SQLite (file lock) and PostgreSQL (advisory lock); a dead holder never blocks;
+`wait` waits for a holder to finish."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from contextlib import ExitStack
 
 import pytest
 
-from lms_sync.sync.lock import LockHeld, lock_path_for, sync_lock
+from lms_sync.records.lock import LockHeld, lock_path_for, run_lock
 
 
 def test_a_second_sync_is_refused_and_told_who_holds_the_lock(records_url):
-    with sync_lock(records_url) as holder:
+    with run_lock(records_url, "sync") as holder:
         assert holder.pid == os.getpid()
-        with pytest.raises(LockHeld) as caught, sync_lock(records_url):
+        with pytest.raises(LockHeld) as caught, run_lock(records_url, "sync"):
             pass
         assert caught.value.holder is not None and caught.value.holder.pid == os.getpid()
         assert f"pid {os.getpid()}" in str(caught.value)
-    with sync_lock(records_url):  # released afterwards
+    with run_lock(records_url, "sync"):  # released afterwards
         pass
 
 
 def test_a_lock_left_by_a_killed_process_is_taken_over(records_url):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom lms_sync.sync.lock import sync_lock\n"
-         "with sync_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(60)\n", records_url],
+        [sys.executable, "-c", "import sys, time\nfrom lms_sync.records.lock import run_lock\n"
+         "with run_lock(sys.argv[1], 'push'):\n    print('held', flush=True)\n    time.sleep(60)\n", records_url],
         stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockHeld) as caught, sync_lock(records_url):
+        with pytest.raises(LockHeld) as caught, run_lock(records_url, "sync"):
             pass
         assert caught.value.holder is not None and caught.value.holder.pid == holder.pid
+        assert "another lms-sync push is running" in str(caught.value)
     finally:
         holder.kill()
         holder.wait()
     path = lock_path_for(records_url)
     if path is not None:
         assert path.exists()  # the dead holder's file is still there, yet it does not block
-    with sync_lock(records_url) as me:
+    with run_lock(records_url, "sync") as me:
         assert me.pid == os.getpid()
+
+
+def test_waiting_gives_up_after_the_given_seconds_naming_the_holder(records_url):
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with (run_lock(records_url, "sync"), pytest.raises(LockHeld) as caught,
+          run_lock(records_url, "push", wait=3, sleep=sleep, clock=lambda: now[0])):
+        pass
+    assert now[0] == 3
+    assert "another lms-sync sync is running" in str(caught.value) and "waited 3 s" in str(caught.value)
+
+
+def test_waiting_takes_the_lock_once_the_holder_is_done(records_url):
+    held = ExitStack()
+    held.enter_context(run_lock(records_url, "sync"))
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        held.close()  # the nightly sync finishes while push waits
+
+    with run_lock(records_url, "push", wait=60, sleep=sleep) as me:
+        assert me.command == "push"
+    assert len(naps) == 1

@@ -14,9 +14,9 @@ import pytest
 
 from lms_sync.config import load_settings
 from lms_sync.records.errors import RecordsWriteError
+from lms_sync.records.lock import LockHeld, run_lock
 from lms_sync.records.store import RecordsStore
 from lms_sync.sync.active import split_active
-from lms_sync.sync.lock import LockHeld, sync_lock
 from lms_sync.sync.service import SyncOptions, run_sync
 from lms_sync.sync.termination import Terminated, terminate_gracefully
 from lms_sync.workspace import load_workspace
@@ -86,7 +86,7 @@ def test_retention_purges_personal_data_of_runs_long_over_on_each_sync(settings_
 def test_a_sync_while_another_holds_the_lock_is_refused_before_anything_is_journaled(settings_for, moodle_client,
                                                                                        records_url):
     settings = settings_for()
-    with sync_lock(records_url), pytest.raises(LockHeld):
+    with run_lock(records_url, "sync"), pytest.raises(LockHeld):
         run_sync(settings, moodle_client, partial(RecordsStore.open, records_url), SyncOptions())
     with RecordsStore.open(records_url) as store:
         assert store.list_sync_runs() == []

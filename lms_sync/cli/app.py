@@ -90,13 +90,16 @@ def _exit_code_for(exc: BaseException) -> ExitCode | None:
         MoodlePermissionError,
         MoodleProtocolError,
         MoodleUnreachable,
+        WriteOutcomeUnknown,
     )
-    from lms_sync.sync.lock import LockHeld
+    from lms_sync.records.lock import LockHeld
 
     if isinstance(exc, (ConfigError, InputError)):
         return ExitCode.CONFIG_OR_INPUT
     if isinstance(exc, (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleUnreachable)):
         return ExitCode.MOODLE_UNAVAILABLE
+    if isinstance(exc, WriteOutcomeUnknown):
+        return ExitCode.WRITE_OUTCOME_UNKNOWN
     if isinstance(exc, MoodleError):
         return ExitCode.SOME_RUNS_FAILED
     if isinstance(exc, LockHeld):

@@ -16,7 +16,7 @@ import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.plan_cmd import open_workspace, workspace_options
-from lms_sync.cli.records_access import open_records
+from lms_sync.cli.records_access import journaled, open_records, wait_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.pull import CoursePullResult, CourseTarget, PullReport, catalogue_people, pull_courses, run_targets
 from lms_sync.push.desired import DesiredCourse
@@ -39,9 +39,10 @@ def _catalogue_courses_quietly(app: AppContext, catalogue: Path | None, template
 @click.option("--all", "all_runs", is_flag=True, help="Pull every run in the catalogue.")
 @click.option("--course", "course_values", multiple=True, metavar="ID_OR_IDNUMBER",
               help="Pull this Moodle course (id or idnumber), also one lms-sync did not create. Repeatable.")
+@wait_option
 @pass_app
 def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | None, templates_dir: Path | None,
-                 strict: bool, as_json: bool, all_runs: bool, course_values: tuple[str, ...]) -> None:
+                 strict: bool, as_json: bool, all_runs: bool, course_values: tuple[str, ...], wait: float) -> None:
     """Read enrolments, completion and feedback of RUN (or --all runs, or --course) from Moodle into the records."""
     if not (run_ids or all_runs or course_values):
         raise InputError("name what to pull: RUN…, --all (every catalogue run) or --course ID_OR_IDNUMBER")
@@ -57,9 +58,15 @@ def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     targets = run_targets(chosen, required=bool(run_ids)) + [CourseTarget.from_argument(v) for v in course_values]
     chosen += [course for course in catalogue_courses if course.idnumber in course_values]
 
-    with open_records(app) as store, _progress(len(targets), enabled=sys.stderr.isatty() and not as_json) as advance:
+    with (journaled(app, "pull", wait) as entry, open_records(app) as store,
+          _progress(len(targets), enabled=sys.stderr.isatty() and not as_json) as advance):
         report = pull_courses(app.moodle(), store, targets, catalogue_courses=catalogue_courses,
-                              people=catalogue_people(chosen), on_course_done=advance)
+                              people=catalogue_people(chosen), sync_run_id=entry.run_id, on_course_done=advance)
+        entry.status = "failed" if report.aborted else "partial" if report.failed or skipped_runs else "ok"
+        entry.counts = {"pulled": report.as_dict()["totals"]}
+        entry.errors = [{"step": "pull", "run_id": c.run_id, "message": redact(c.error or c.status)}
+                        for c in report.failed] + ([{"step": "pull", "run_id": None, "message": redact(str(report.aborted))}]
+                                                   if report.aborted else [])
     _print(report, skipped_runs, as_json)
     report.raise_if_aborted()
     if report.failed or skipped_runs:

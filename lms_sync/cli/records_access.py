@@ -3,19 +3,25 @@
 Commands use `with open_records(app) as store:`; the URL comes from `records.url` in the settings. A lookup that
 finds nothing (an unknown person, a report without data) is an input error too: its message says what to do.
 push only wants the observation cache, which it can do without: `with observation_cache(app) as cache:`.
+push and pull run `with journaled(app, "push", wait) as entry:` — under the lock sync takes, journaled like a sync.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms_sync.cli.app import AppContext, InputError
-from lms_sync.records.errors import RecordsUnavailable
+from lms_sync.records.errors import RecordsUnavailable, first_line
+from lms_sync.records.lock import run_lock
 from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.store import RecordsStore
+from lms_sync.redaction import redact
 
 
 @contextmanager
@@ -45,3 +51,54 @@ def observation_cache(app: AppContext) -> Iterator[ObservationCache | None]:
         yield ObservationCache(store.engine, app.settings.moodle.url)
     finally:
         store.close()
+
+
+@dataclass
+class JournalEntry:
+    """What a command tells the journal when it ends: status ok/partial/failed, counts, errors."""
+
+    status: str = "ok"
+    run_id: int | None = None
+    """the journal's id for this run (None when it is not journaled)"""
+    counts: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+@contextmanager
+def journaled(app: AppContext, command: str, wait: float) -> Iterator[JournalEntry]:
+    """Hold the run lock that sync, push and pull share (waiting up to `wait` seconds), journaled like a sync.
+
+    A fatal error is journaled as failed with its message; without a usable records database push still runs,
+    unjournaled, with a warning (the SQLite lock file still keeps two runs apart).
+    """
+    url = app.settings.records.url
+    with ExitStack() as stack:
+        try:
+            holder = stack.enter_context(run_lock(url, command, wait=wait))
+        except SQLAlchemyError as error:
+            raise InputError(f"records database: cannot take the run lock ({first_line(error)}); "
+                             "check records.url in the settings (or LMS_SYNC_RECORDS_URL)") from None
+        entry = JournalEntry()
+        try:
+            store = stack.enter_context(RecordsStore.open(url))
+            entry.run_id = run_id = store.start_sync_run(command, host=holder.host, pid=holder.pid)
+        except (RecordsUnavailable, SQLAlchemyError) as error:
+            click.echo(f"warning: {error}; this {command} is not journaled", err=True)
+            yield entry
+            return
+        ledger = app.moodle().ledger
+        requests, retries = ledger.requests, ledger.retries
+        try:
+            yield entry
+        except BaseException as error:
+            entry.status = "failed"
+            entry.errors.append({"step": command, "run_id": None, "message": redact(f"{type(error).__name__}: {error}")})
+            raise
+        finally:
+            store.finish_sync_run(run_id, entry.status, entry.counts, entry.errors,
+                                  ws_requests=ledger.requests - requests, ws_retries=ledger.retries - retries)
+
+
+wait_option = click.option(
+    "--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+    help="If another sync, push or pull is running, wait up to SECONDS for it to finish, then exit 4.")

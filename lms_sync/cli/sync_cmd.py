@@ -12,7 +12,7 @@ import sys
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
-from lms_sync.cli.records_access import open_records
+from lms_sync.cli.records_access import open_records, wait_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.records.errors import RecordsError
 from lms_sync.redaction import redact
@@ -44,8 +44,9 @@ def _no_log_lines_on_stderr() -> None:
 @click.option("--no-pull", is_flag=True, help="Skip the pull step.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of text.")
+@wait_option
 @pass_app
-def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_json: bool) -> None:
+def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_json: bool, wait: float) -> None:
     """Check the site, push the active catalogue runs and pull their results, once and alone (for cron/systemd)."""
     if quiet:
         _no_log_lines_on_stderr()
@@ -53,7 +54,7 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
     show_progress = sys.stderr.isatty() and not (quiet or as_json)
     try:
         with terminate_gracefully():
-            report = run_sync(app.settings, app.moodle(), lambda: open_records(app), options,
+            report = run_sync(app.settings, app.moodle(), lambda: open_records(app), options, wait=wait,
                               progress=(lambda label: click.echo(f"… {label}", err=True)) if show_progress
                               else (lambda label: None))
     except (WorkspaceError, RecordsError) as error:

@@ -29,6 +29,7 @@ from lms_sync.push.desired import DesiredCourse
 from lms_sync.push.observe import contents_payload, observe, subject_digest
 from lms_sync.push.observed import ObservedSite
 from lms_sync.push.plan import Change, Plan, RunPlan, diff
+from lms_sync.push.plan_file import observation_digest
 from lms_sync.records.observation_cache import ObservationCache
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class PushReport:
     """framework idnumber -> what the competency push did"""
     failures: dict[str, list[str]] = field(default_factory=dict)
     """run id (or "-" for shared objects) -> what went wrong"""
+    observation: str = ""
+    """the fingerprint of what was observed before applying (the same as a saved plan's when it was applied)"""
 
     @property
     def failed_runs(self) -> set[str]:
@@ -51,7 +54,7 @@ class PushReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"applied": dict(self.applied), "failures": self.failures, "competencies": self.competencies,
-                "plan": self.plan.as_dict()}
+                "observation": self.observation, "plan": self.plan.as_dict()}
 
 
 def _fatal(error: MoodleError) -> bool:
@@ -360,15 +363,18 @@ def _describe(item: dict[str, Any]) -> str:
 
 def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushSettings, *,
          frameworks: Mapping[str, CompetencyFramework] | None = None, prune: bool = False,
-         cache: ObservationCache | None = None, step: Callable[[str], None] = lambda label: None) -> PushReport:
+         cache: ObservationCache | None = None, step: Callable[[str], None] = lambda label: None,
+         before_apply: Callable[[ObservedSite, Plan], None] = lambda site, plan: None) -> PushReport:
     """Observe, plan and apply; returns what was applied and what failed, per run (see `plan.diff` for `prune`).
 
     `cache` (the records database's) spares re-reading course contents and discussions that Moodle reports unchanged.
+    `before_apply` sees the observation and the plan before anything is written, and may refuse by raising.
     """
     step("reading Moodle")
     site = observe(client, courses, cache=cache, all_groups=prune)
     plan = diff(courses, site, settings, prune=prune)
-    report = PushReport(plan)
+    before_apply(site, plan)
+    report = PushReport(plan, observation=observation_digest(site))
     for run in plan.runs:
         if run.blocked:
             report.failures.setdefault(run.run_id, []).extend(run.problems)

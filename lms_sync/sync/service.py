@@ -22,11 +22,11 @@ from lms_sync.pull import catalogue_people, pull_courses, run_targets
 from lms_sync.push.apply import push
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.errors import RecordsWriteError, first_line
+from lms_sync.records.lock import Holder, run_lock
 from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.store import RecordsStore
 from lms_sync.redaction import redact
 from lms_sync.sync.active import split_active
-from lms_sync.sync.lock import Holder, sync_lock
 from lms_sync.sync.report import Step, SyncError, SyncReport
 from lms_sync.workspace import Workspace, load_workspace
 
@@ -57,14 +57,15 @@ def _utc_now() -> datetime:
 
 def run_sync(settings: Settings, client: MoodleClient, open_store: Callable[[], AbstractContextManager[RecordsStore]],
              options: SyncOptions, *, clock: Callable[[], datetime] = _utc_now,
-             progress: Progress = lambda label: None) -> SyncReport:
-    """Run one sync under the sync lock; returns its report (also journaled in the records).
+             progress: Progress = lambda label: None, wait: float = 0) -> SyncReport:
+    """Run one sync under the run lock; returns its report (also journaled in the records).
 
-    Raises `LockHeld` when another sync runs, `WorkspaceError` for an unusable catalogue or templates folder
-    (journaled as failed), and `RecordsError` when the records database refuses the journal.
+    Raises `LockHeld` when another sync, push or pull still runs after `wait` seconds, `WorkspaceError` for an
+    unusable catalogue or templates folder (journaled as failed), and `RecordsError` when the records database
+    refuses the journal.
     Moodle failures never raise: a run's failure is in `report.errors`, a site-wide one in `report.stopped`.
     """
-    with sync_lock(settings.records.url) as holder, open_store() as store:
+    with run_lock(settings.records.url, "sync", wait=wait) as holder, open_store() as store:
         report = _start(store, holder, options, clock())
         requests, retries = client.ledger.requests, client.ledger.retries
         try:

@@ -1,4 +1,4 @@
-"""One sync at a time: a file lock beside a SQLite database, an advisory lock on PostgreSQL.
+"""One sync, push or pull at a time per records database: a file lock beside SQLite, an advisory lock on PostgreSQL.
 
 Both are released by the operating system or the server when the holder dies, so a stale lock never blocks.
 """
@@ -9,8 +9,9 @@ import fcntl
 import json
 import os
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 _ADVISORY_KEY = 0x6C6D7373796E63  # "lmssync": one key for every lms-sync sharing this database
+_POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -26,21 +28,25 @@ class Holder:
     pid: int
     host: str
     started: str
+    command: str = "sync"
 
     def __str__(self) -> str:
         return f"pid {self.pid} on {self.host}, started {self.started}"
 
     @classmethod
-    def me(cls) -> Holder:
-        return cls(os.getpid(), socket.gethostname(), datetime.now(UTC).isoformat(timespec="seconds"))
+    def me(cls, command: str) -> Holder:
+        return cls(os.getpid(), socket.gethostname(), datetime.now(UTC).isoformat(timespec="seconds"), command)
 
 
 class LockHeld(Exception):
-    """Another sync holds the lock; exit code 4."""
+    """Another sync, push or pull holds the lock; exit code 4."""
 
-    def __init__(self, holder: Holder | None) -> None:
+    def __init__(self, holder: Holder | None, waited: float = 0) -> None:
         self.holder = holder
-        super().__init__(f"another lms-sync sync is running ({holder or 'holder unknown'}); not starting a second one")
+        what = holder.command if holder else "sync, push or pull"
+        waiting = f"waited {waited:g} s; " if waited else ""
+        super().__init__(f"another lms-sync {what} is running ({holder or 'holder unknown'}); {waiting}"
+                         "not starting a second one (--wait SECONDS waits for it)")
 
 
 def lock_path_for(records_url: str) -> Path | None:
@@ -51,7 +57,7 @@ def lock_path_for(records_url: str) -> Path | None:
 
 
 @contextmanager
-def _file_lock(path: Path) -> Iterator[Holder]:
+def _file_lock(path: Path, command: str) -> Iterator[Holder]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the whole sync
     try:
@@ -64,7 +70,7 @@ def _file_lock(path: Path) -> Iterator[Holder]:
             except (TypeError, ValueError):
                 holder = None
             raise LockHeld(holder) from None
-        me = Holder.me()
+        me = Holder.me(command)
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps(me.__dict__))
@@ -80,9 +86,9 @@ def _file_lock(path: Path) -> Iterator[Holder]:
 
 
 @contextmanager
-def _advisory_lock(records_url: str) -> Iterator[Holder]:
-    me = Holder.me()
-    tag = f"lms-sync|{me.pid}|{me.started}|{me.host}"[:63]  # PostgreSQL keeps 63 characters
+def _advisory_lock(records_url: str, command: str) -> Iterator[Holder]:
+    me = Holder.me(command)
+    tag = f"lms-sync|{me.pid}|{me.started}|{me.command}|{me.host}"[:63]  # PostgreSQL keeps 63 characters
     engine = create_engine(records_url, connect_args={"application_name": tag})
     try:
         with engine.connect() as connection:
@@ -106,16 +112,29 @@ def _advisory_holder(connection: object) -> Holder | None:
         "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key"), {"key": _ADVISORY_KEY}).first()
     if row is None:
         return None
-    parts = str(row[0] or "").split("|", 3)
-    if len(parts) == 4 and parts[0] == "lms-sync" and parts[1].isdigit():
-        return Holder(int(parts[1]), parts[3], parts[2])
-    return Holder(0, str(row[1] or "?"), str(row[2]))
+    parts = str(row[0] or "").split("|", 4)
+    if len(parts) == 5 and parts[0] == "lms-sync" and parts[1].isdigit():
+        return Holder(int(parts[1]), parts[4], parts[2], parts[3])
+    return Holder(0, str(row[1] or "?"), str(row[2]), "run")
 
 
 @contextmanager
-def sync_lock(records_url: str) -> Iterator[Holder]:
-    """Hold the lock for the duration of the `with` block; raises `LockHeld` naming the holder if it is taken."""
+def run_lock(records_url: str, command: str, *, wait: float = 0, sleep: Callable[[float], None] = time.sleep,
+             clock: Callable[[], float] = time.monotonic) -> Iterator[Holder]:
+    """Hold the lock for the `with` block, waiting up to `wait` seconds for a holder to finish.
+
+    Raises `LockHeld` naming the holder when it is still taken after that.
+    """
     path = lock_path_for(records_url)
-    manager = _file_lock(path) if path is not None else _advisory_lock(records_url)
-    with manager as holder:
+    deadline = clock() + wait
+    with ExitStack() as stack:
+        while True:
+            try:
+                holder = stack.enter_context(_file_lock(path, command) if path is not None
+                                             else _advisory_lock(records_url, command))
+                break
+            except LockHeld as held:
+                if clock() >= deadline:
+                    raise LockHeld(held.holder, wait) from None
+                sleep(min(_POLL_SECONDS, max(0.0, deadline - clock())))
         yield holder
