@@ -68,24 +68,25 @@ class JournalEntry:
 def journaled(app: AppContext, command: str, wait: float) -> Iterator[JournalEntry]:
     """Hold the run lock that sync, push and pull share (waiting up to `wait` seconds), journaled like a sync.
 
-    A fatal error is journaled as failed with its message; without a usable records database push still runs,
-    unjournaled, with a warning (the SQLite lock file still keeps two runs apart).
+    A fatal error is journaled as failed with its message. Without a usable records database (where the lock lives)
+    push still runs, with a warning, neither locked nor journaled; pull then stops at opening the records.
     """
     url = app.settings.records.url
+    entry = JournalEntry()
+    try:
+        store = RecordsStore.open(url)
+    except RecordsUnavailable as error:
+        click.echo(f"warning: {error}; this {command} runs without the run lock and the journal", err=True)
+        yield entry
+        return
     with ExitStack() as stack:
+        stack.enter_context(store)
         try:
             holder = stack.enter_context(run_lock(url, command, wait=wait))
-        except SQLAlchemyError as error:
-            raise InputError(f"records database: cannot take the run lock ({first_line(error)}); "
-                             "check records.url in the settings (or LMS_SYNC_RECORDS_URL)") from None
-        entry = JournalEntry()
-        try:
-            store = stack.enter_context(RecordsStore.open(url))
             entry.run_id = run_id = store.start_sync_run(command, host=holder.host, pid=holder.pid)
-        except (RecordsUnavailable, SQLAlchemyError) as error:
-            click.echo(f"warning: {error}; this {command} is not journaled", err=True)
-            yield entry
-            return
+        except SQLAlchemyError as error:
+            raise InputError(f"records database: cannot take the run lock or journal this {command} "
+                             f"({first_line(error)}); check records.url (or LMS_SYNC_RECORDS_URL)") from None
         ledger = app.moodle().ledger
         requests, retries = ledger.requests, ledger.retries
         try:

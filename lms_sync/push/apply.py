@@ -206,7 +206,7 @@ class _Applier:
         self._after_import(imported)
 
     def _after_import(self, imported: list[tuple[RunPlan, int]]) -> None:
-        """Imported sections carry the blueprint's names; new courses need their announcements forum looked up.
+        """The planned renames of imported sections (found by number); new courses' announcements forums looked up.
 
         What an import left is cached at the course's revision, read BEFORE the contents: a change in between
         raises the revision past the cached one, so a cached entry never claims contents newer than its revision.
@@ -217,14 +217,18 @@ class _Applier:
         if new_ids:
             calls.append(forums.of_courses(new_ids))
         results = self.client.read_many(calls) if calls else []
-        renames, fresh = [], {}
+        renames: list[tuple[RunPlan, int, str]] = []
+        fresh = {}
         for (run, course_id), sections in zip(imported, results, strict=False):
             payload = contents_payload(checked(sections))
-            names = self.courses[run.run_id].section_names
-            wrong = [(run, section_id, names[number]) for section_id, number, name in payload["sections"]
-                     if number < len(names) and name != names[number]]
-            renames += wrong
-            if not wrong and course_id in revisions:
+            ids = {number: section_id for section_id, number, _ in payload["sections"]}
+            planned = [c for c in run.changes if c.kind == "section" and c.fields["section_id"] is None]
+            for change in planned:
+                if change.fields["section_number"] in ids:
+                    renames.append((run, ids[change.fields["section_number"]], change.fields["name"][1]))
+                else:
+                    self.fail(run.run_id, f"section {change.fields['section_number']} is missing after the import")
+            if not planned and course_id in revisions:
                 fresh[course_id] = (revisions[course_id], payload)
         if new_ids:
             by_course = {v: k for k, v in self.course_ids.items()}
@@ -232,8 +236,8 @@ class _Applier:
                 idnumber = by_course.get(forum.courseid)
                 if idnumber and forum.type == "news" and idnumber not in self.news_forums:
                     self.news_forums[idnumber] = (forum.id, forum.discussions)
-        for run, change in self.live_runs(["section"]):
-            renames.append((run, change.fields["section_id"], change.fields["name"][1]))
+        renames += [(run, change.fields["section_id"], change.fields["name"][1])
+                    for run, change in self.live_runs(["section"]) if change.fields["section_id"] is not None]
         for run, section_id, name in renames:
             self.single(run.run_id, contents.rename_section(self.courses[run.run_id].format, section_id, name))
         if self.cache:

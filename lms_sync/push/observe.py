@@ -194,6 +194,26 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     _read_group_lists(client, [c for d, c in runs
                                if all_groups or (c.groups and not by_ids) or _lacks_a_group(d, c)])
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
+    _read_blueprint_sections(client, site, wanted, cache)
+
+
+def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
+                             cache: ObservationCache | None) -> None:
+    """The sections of the blueprints an import is about to copy: their names tell which sections push renames.
+
+    Only for runs whose course is missing or has no activities yet, so an unchanged world reads nothing more.
+    """
+    importing = {d.blueprint_idnumber for d in wanted
+                 if d.idnumber not in site.courses or not site.courses[d.idnumber].content_modules()}
+    blueprints = [site.blueprints[i] for i in sorted(importing) if i in site.blueprints]
+    payloads = cache.get_many("contents", {b.id: b.cacherev for b in blueprints}) if cache else {}
+    unread = [b for b in blueprints if b.id not in payloads]
+    for blueprint, answer in zip(unread, client.read_many([contents.contents(b.id) for b in unread]), strict=True):
+        payloads[blueprint.id] = contents_payload(checked(answer))
+    for blueprint in blueprints:
+        add_contents(blueprint, payloads[blueprint.id])
+    if cache:
+        cache.put_many("contents", {b.id: (b.cacherev, payloads[b.id]) for b in unread})
 
 
 def _add_groups(site: ObservedSite, found: Sequence[ObservedGroup]) -> None:

@@ -125,12 +125,28 @@ def _user_changes(courses: Sequence[DesiredCourse], site: ObservedSite, push: Pu
     return changes, unusable
 
 
-def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan) -> None:
+def _import_changes(course: DesiredCourse, blueprint: ObservedCourse | None, run: RunPlan) -> None:
+    """The import, then the renames of the sections whose names the blueprint brings differ from the template's.
+
+    Their ids are known only after the import (`section_id` None): push finds them by `section_number`.
+    """
+    run.changes.append(Change("content", "import", course.idnumber, {"from": course.blueprint_idnumber}))
+    if blueprint is None:
+        return  # offline: the blueprint's sections are not known
+    brought = {section.number: section.name for section in blueprint.sections}
+    for number, name in enumerate(course.section_names):
+        if brought.get(number) != name:
+            run.changes.append(Change("section", "rename", f"{course.idnumber} section {number}", {
+                "section_id": None, "section_number": number, "name": [brought.get(number), name]}))
+
+
+def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
+                    blueprint: ObservedCourse | None) -> None:
     if observed is None:
         run.changes.append(Change("course", "create", course.idnumber, {
             name: getattr(course, name) for name in (*COURSE_FIELDS, "idnumber", "format", "lang")
         } | {"category_idnumber": course.category_idnumber}))
-        run.changes.append(Change("content", "import", course.idnumber, {"from": course.blueprint_idnumber}))
+        _import_changes(course, blueprint, run)
         return
     drift = {name: [getattr(observed, name), getattr(course, name)]
              for name in COURSE_FIELDS if getattr(observed, name) != getattr(course, name)}
@@ -139,13 +155,14 @@ def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run:
     else:
         run.unchanged += 1
     if not observed.content_modules():
-        run.changes.append(Change("content", "import", course.idnumber, {"from": course.blueprint_idnumber}))
+        _import_changes(course, blueprint, run)
         return
     run.unchanged += 1
     for section in observed.sections:
         if section.number < len(course.section_names) and section.name != course.section_names[section.number]:
             run.changes.append(Change("section", "rename", f"{course.idnumber} section {section.number}", {
-                "section_id": section.id, "name": [section.name, course.section_names[section.number]]}))
+                "section_id": section.id, "section_number": section.number,
+                "name": [section.name, course.section_names[section.number]]}))
 
 
 def _enrolment_changes(course: DesiredCourse, observed: ObservedCourse | None, site: ObservedSite,
@@ -276,7 +293,7 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
             continue
         if observed is None and _cannot_create(course, site, run):
             continue
-        _course_changes(course, observed, run)
+        _course_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
         _group_changes(course, observed, user_ids, run, prune)
         _event_and_post_changes(course, observed, run, prune, site.ws_userid)
