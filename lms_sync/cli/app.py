@@ -36,8 +36,8 @@ COMMANDS = {
                                        "(default: every run)."),
     "records": LazyCommand(("records_cmd",), "Data protection: export or erase everything stored about a person; purge "
                                              "personal data of old runs."),
-    "report": LazyCommand(("report_cmd", "portfolio_cmd"), "Evaluation and participation reports from the records "
-                                                           "(HTML with charts, and CSV)."),
+    "report": LazyCommand(("report_cmd", "portfolio_cmd", "certificates_cmd"), "Evaluation and participation reports "
+                          "from the records (HTML with charts, and CSV); certificates as PDF."),
     "runs": LazyCommand(("sync_cmd",), "The run journal: the last syncs, newest first, one line each (`runs show ID` "
                                        "for one run)."),
     "sync": LazyCommand(("sync_cmd",), "Check the site, push the active catalogue runs and pull their results, once and "

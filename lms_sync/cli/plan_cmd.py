@@ -26,20 +26,30 @@ from lms_sync.rendering import render_text
 from lms_sync.workspace import Workspace, WorkspaceError, load_workspace
 
 
-def workspace_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every catalogue-reading command shares."""
-    options = [
-        click.argument("run_ids", nargs=-1, metavar="[RUN]..."),
+def _apply(function: Callable[..., Any], options: list[Callable[..., Any]]) -> Callable[..., Any]:
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def catalogue_location_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--catalogue and --templates-dir: where a command finds the runs and their course templates."""
+    return _apply(function, [
         click.option("--catalogue", type=click.Path(exists=False, path_type=Path),
                      help="Catalogue TOML file or folder (default: catalogue.path from the config)."),
         click.option("--templates-dir", type=click.Path(file_okay=False, path_type=Path),
                      help="Course templates folder (default: catalogue.templates_dir from the config)."),
+    ])
+
+
+def workspace_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every catalogue-reading command shares."""
+    return _apply(function, [
+        click.argument("run_ids", nargs=-1, metavar="[RUN]..."),
+        catalogue_location_options,
         click.option("--strict", is_flag=True, help="Treat group sizes outside the template's range as errors."),
         click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    ])
 
 
 def open_workspace(app: AppContext, catalogue: Path | None, templates_dir: Path | None, run_ids: tuple[str, ...],

@@ -40,7 +40,7 @@ def _echo_written(paths: list[Path]) -> None:
 
 @main.group("report")
 def report_group() -> None:
-    """Evaluation and participation reports from the records (HTML with charts, and CSV)."""
+    """Evaluation and participation reports from the records (HTML with charts, and CSV); certificates as PDF."""
 
 
 @report_group.command("evaluation")

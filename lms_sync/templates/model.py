@@ -30,18 +30,25 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _template_file_name(value: str) -> str:
+def _file_in_folder(value: str) -> str:
     # Files are looked up inside the template folder only; `..` or absolute paths would reach outside it.
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or "\\" in value:
         raise ValueError("must be a path inside the template folder, with / as separator and without '..'")
-    if not value.endswith(".j2"):
+    return value
+
+
+def _template_file_name(value: str) -> str:
+    if not _file_in_folder(value).endswith(".j2"):
         raise ValueError("must name a jinja2 file ending in .j2")
     return value
 
 
 TemplateFile = Annotated[str, AfterValidator(_template_file_name)]
 """A file name relative to the template folder, e.g. `sections/01_ankommen.j2`."""
+
+AssetFile = Annotated[str, AfterValidator(_file_in_folder)]
+"""Any other file of the template folder, e.g. the logo `bescheinigung/logo.svg`."""
 
 MachineId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 CompetencyId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)]
@@ -211,6 +218,28 @@ class CompetencyLinks(_Strict):
     activities: dict[str, list[CompetencyId]] = Field(default_factory=dict)
 
 
+class Signature(_Strict):
+    """One signature line under a certificate: the signer's role below the line, and their name if it is always the same."""
+
+    role: str = Field(min_length=1)
+    name: str = ""
+
+
+class CertificateSettings(_Strict):
+    """The Teilnahmebescheinigung of a run's participants; `html_file` sees `template` and `certificate`.
+
+    The institute's wording lives in the HTML file; who issues, where, the logo and who signs are data here.
+    """
+
+    html_file: TemplateFile = Field(description="jinja2 HTML (with CSS for A4) that WeasyPrint turns into the PDF")
+    issuer: str = Field(min_length=1, description="the institute, as printed")
+    place_of_issue: str = Field(min_length=1, description='printed as "<place>, <date of issue>"')
+    number_prefix: str = Field(pattern=r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$", max_length=30,
+                               description="certificate numbers are <prefix>-<RUN>-<code>")
+    logo_file: AssetFile | None = Field(None, description="an image in the template folder (SVG or PNG)")
+    signatures: list[Signature] = Field(default_factory=list)
+
+
 class CourseTemplate(_Strict):
     """A workshop format: everything needed to create one Moodle course per run of it.
 
@@ -238,6 +267,7 @@ class CourseTemplate(_Strict):
     events: list[EventTemplate] = Field(default_factory=list)
     welcome_post: WelcomePost | None = None
     competencies: CompetencyLinks | None = None
+    certificate: CertificateSettings | None = None
 
     @model_validator(mode="after")
     def _derive_category_idnumbers(self) -> CourseTemplate:

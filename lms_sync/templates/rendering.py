@@ -6,7 +6,7 @@ Every rendered text comes from here, so an unknown variable is always an error a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +67,7 @@ class TextRole(Enum):
     RUN = "run"  # course name patterns and summary, welcome post: `run`
     SESSION = "session"  # calendar events: `run`, `session`, `session_number` (1-based)
     SMALL_GROUP = "small_group"  # Kleingruppe names: `run`, `n` (1-based)
+    CERTIFICATE = "certificate"  # the Teilnahmebescheinigung's HTML: `certificate` (one person's)
 
 
 ROLE_VARIABLES: dict[TextRole, tuple[str, ...]] = {
@@ -74,12 +75,24 @@ ROLE_VARIABLES: dict[TextRole, tuple[str, ...]] = {
     TextRole.RUN: ("template", "run"),
     TextRole.SESSION: ("template", "run", "session", "session_number"),
     TextRole.SMALL_GROUP: ("template", "run", "n"),
+    TextRole.CERTIFICATE: ("template", "certificate"),
 }
 
 
 def date_de(moment: datetime) -> str:
     """`Montag, 2. März 2026` - spelled out, independent of the machine's locale."""
     return f"{_WEEKDAYS[moment.weekday()]}, {moment.day}. {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def date_long_de(day: date) -> str:
+    """`2. März 2026`: a date as written in a letter or a certificate."""
+    return f"{day.day}. {_MONTHS[day.month - 1]} {day.year}"
+
+
+def decimal_de(value: float) -> str:
+    """15.5 -> `15,5`, 14.0 -> `14`: a number as Germans write it, without a pointless `,0`."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def date_short_de(moment: datetime) -> str:
@@ -91,7 +104,8 @@ def time_de(moment: datetime) -> str:
 
 
 def _configure(environment: Environment) -> Environment:
-    environment.filters.update(date_de=date_de, date_short_de=date_short_de, time_de=time_de)
+    environment.filters.update(date_de=date_de, date_long_de=date_long_de, date_short_de=date_short_de, time_de=time_de,
+                               decimal_de=decimal_de)
     return environment
 
 

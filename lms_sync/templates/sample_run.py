@@ -6,8 +6,10 @@ Its title carries `&` and `<` so escaping problems show up before a real run doe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from lms_sync.certificates.model import Certificate, CertificateSession, CertificateTrainer
 
 _BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -52,3 +54,20 @@ class SampleRun:
 
 
 SAMPLE_RUN = SampleRun()
+
+
+SAMPLE_CERTIFICATE = Certificate(
+    number="BIP-TB-2026-03-BERLIN-ABCD2345",
+    firstname="Özlem",
+    lastname="Probe & <Test>",
+    email="oezlem.probe@example.org",
+    workshop_title="Kommune & Zivilgesellschaft <Probelauf>",
+    run_id=SAMPLE_RUN.id,
+    sessions=tuple(CertificateSession(s.start, s.end, None if s.online_url else s.place) for s in SAMPLE_RUN.sessions),
+    topics=("Akteure & Rollen", "Konflikte <bearbeiten>"),
+    competencies=("Akteure, Motivationen und Rollen erkennen",),
+    trainers=(CertificateTrainer("Dr. Jana Beispiel", "Institut <Beispiel>"), CertificateTrainer("Murat Muster", None)),
+    issued_on=date(2026, 4, 1),
+    completed=True,
+)
+"""A made-up certificate of the sample run, for validating a template's certificate HTML."""

@@ -15,7 +15,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from lms_sync.templates.model import CourseTemplate
 from lms_sync.templates.problems import TemplateProblem
 from lms_sync.templates.rendering import ROLE_VARIABLES, TextRole, render, render_pattern
-from lms_sync.templates.sample_run import SAMPLE_RUN
+from lms_sync.templates.sample_run import SAMPLE_CERTIFICATE, SAMPLE_RUN
 from lms_sync.templates.toml_locations import KeyPath, line_of
 
 _ROLE_HINTS = {
@@ -24,6 +24,8 @@ _ROLE_HINTS = {
     TextRole.RUN: "available here: template, run (id, title, start, end, sessions, trainers, participant_count)",
     TextRole.SESSION: "available here: template, run, session (start, end, place, online_url), session_number",
     TextRole.SMALL_GROUP: "available here: template, run, n (the group number, from 1)",
+    TextRole.CERTIFICATE: "available here: template, certificate (name, number, workshop_title, sessions, hours, "
+                          "topics, competencies, trainers, issued_on, first_day, last_day)",
 }
 
 
@@ -61,6 +63,8 @@ def template_texts(template: CourseTemplate) -> list[TemplateText]:
     if template.welcome_post:
         texts.append(TemplateText(("welcome_post", "subject_pattern"), template.welcome_post.subject_pattern, run, False))
         texts.append(TemplateText(("welcome_post", "message_file"), template.welcome_post.message_file, run, True))
+    if template.certificate:
+        texts.append(TemplateText(("certificate", "html_file"), template.certificate.html_file, TextRole.CERTIFICATE, True))
     return texts
 
 
@@ -73,6 +77,8 @@ def _sample_contexts(role: TextRole) -> list[dict[str, Any]]:
         return [{"run": SAMPLE_RUN, "n": 1}]
     if role is TextRole.RUN:
         return [{"run": SAMPLE_RUN}]
+    if role is TextRole.CERTIFICATE:
+        return [{"certificate": SAMPLE_CERTIFICATE}]
     assert ROLE_VARIABLES[role] == ("template",)
     return [{}]
 
@@ -124,4 +130,13 @@ def text_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath,
                 problems.append(TemplateProblem(manifest, key_line, f"{text.key_path[-1]} renders to empty text",
                                                 "give it visible text, e.g. include {{ run.id }}"))
                 break
-    return problems
+    return problems + _asset_problems(template, manifest, lines)
+
+
+def _asset_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath, int]) -> list[TemplateProblem]:
+    """Files a text refers to but jinja2 does not read, such as the certificate's logo."""
+    logo = template.certificate.logo_file if template.certificate else None
+    if logo is None or (template.path / logo).is_file():
+        return []
+    return [TemplateProblem(manifest, line_of(lines, ("certificate", "logo_file")), f"file {logo!r} not found in "
+                            f"{template.path}", "create the file or correct the name")]
