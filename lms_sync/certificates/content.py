@@ -88,7 +88,7 @@ def _participants(rows: Sequence[ParticipationRow]) -> list[ParticipationRow]:
     for row in rows:
         if STUDENT_ROLE in row.roles and (row.email not in by_email or row.completed):
             by_email[row.email] = row
-    return sorted(by_email.values(), key=lambda row: (row.lastname, row.firstname, row.email))
+    return sorted(by_email.values(), key=lambda row: (row.lastname.casefold(), row.firstname.casefold(), row.email))
 
 
 def _selected(participants: list[ParticipationRow], run_id: str, only: Sequence[str]) -> list[ParticipationRow]:
