@@ -98,10 +98,13 @@ class RecordsSettings(_Section):
     retention_months: int = Field(0, ge=0, description="purge personal data of runs older than this; 0 keeps it")
 
 
+DEFAULT_TIMEZONE = ZoneInfo("Europe/Berlin")
+
+
 class CatalogueSettings(_Section):
     path: Path = Path("catalogue")
     templates_dir: Path = Path("course_templates")
-    timezone: str = "Europe/Berlin"
+    timezone: str = DEFAULT_TIMEZONE.key
     active_days_before_start: int = Field(30, ge=0)
     active_days_after_end: int = Field(90, ge=0)
 

@@ -59,6 +59,7 @@ name = {activity_name}
 section = 1
 purpose = "learning-by-doing"
 intro_file = "text.j2"
+group_mode = "separate"
 
 [[activities]]
 key = "stakeholder_map"
@@ -68,6 +69,8 @@ section = 1
 purpose = "learning-by-doing"
 intro_file = "text.j2"
 submission_types = ["onlinetext", "file"]
+grade_max = 100
+due_before_session = 1
 
 [questionnaire]
 key = "evaluation"

@@ -68,6 +68,14 @@ class ActivityContent:
     anonymous: bool = False
     items: tuple[FeedbackItem, ...] = ()
     page_after_submit_html: str = ""
+    group_mode: int = 0
+    """Moodle's groupmode: 0 no groups, 1 separate groups, 2 visible groups"""
+    due_at: int = 0
+    """assign: due date (Unix time; 0 none)"""
+    open_at: int = 0
+    """feedback: opening time (Unix time; 0 always open)"""
+    close_at: int = 0
+    """feedback: closing time (Unix time; 0 never closes)"""
 
 
 @dataclass(frozen=True)

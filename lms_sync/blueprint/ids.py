@@ -69,6 +69,11 @@ class BackupLayout:
     def feedback_modules(self) -> tuple[ModuleLayout, ...]:
         return tuple(m for m in self.modules if m.activity.modname is ModName.FEEDBACK)
 
+    @property
+    def block_context_id(self) -> int:
+        """The course summary block's context, after every module's."""
+        return COURSE_CONTEXT_ID + len(self.modules) + 1
+
 
 def lay_out(content: BlueprintContent) -> BackupLayout:
     """Number everything in course order: sections as listed, modules section by section."""

@@ -24,6 +24,13 @@ from lms_sync.blueprint.ids import (
 from lms_sync.blueprint.rendering import blueprint_environment
 
 STUDENT_ROLE_ID = 5
+TRAINER_ROLES = ((3, "editingteacher", 3), (4, "teacher", 4))
+"""(backup role id, shortname = archetype, sort order) of Moodle's two teacher roles"""
+EVALUATION_PROHIBITED = ("mod/feedback:viewreports", "mod/feedback:edititems", "mod/feedback:deletesubmissions")
+"""What the trainers of a run must not do in its evaluation: see named answers, change questions, delete answers"""
+PROHIBIT = -1000
+COURSE_SUMMARY_BLOCK = "course/blocks/course_summary_1"
+"""The block that shows each run course's own summary (its sessions) on the course page"""
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,9 @@ _COURSE_FILES = (
     ("course/enrolments.xml", "enrolments.xml.j2"),
     ("course/competencies.xml", "course_competencies.xml.j2"),
     ("course/calendar.xml", "calendar.xml.j2"),
+    (f"{COURSE_SUMMARY_BLOCK}/block.xml", "block.xml.j2"),
+    (f"{COURSE_SUMMARY_BLOCK}/inforef.xml", "inforef.xml.j2"),
+    (f"{COURSE_SUMMARY_BLOCK}/roles.xml", "roles.xml.j2"),
 )
 
 _MODULE_FILES = (
@@ -164,15 +174,18 @@ def render_backup_files(content: BlueprintContent, timestamp: int) -> list[tuple
         "grade_category_id": COURSE_GRADE_CATEGORY_ID,
         "course_grade_item_id": COURSE_GRADE_ITEM_ID,
         "student_role_id": STUDENT_ROLE_ID,
+        "trainer_roles": TRAINER_ROLES,
+        "grade_item_id": None,
+        "overrides": (),
     }
 
     def render(template: str, **extra: Any) -> bytes:
-        return environment.get_template(template).render(**shared, **extra).encode("utf-8")
+        return environment.get_template(template).render({**shared, **extra}).encode("utf-8")
 
     files: list[tuple[str, bytes]] = [(path, render(template)) for path, template in _COURSE_FILES]
     for section in layout.sections:
         files.append((f"{section.directory}/section.xml", render("section.xml.j2", section=section)))
-        files.append((f"{section.directory}/inforef.xml", render("inforef.xml.j2", grade_item_id=None)))
+        files.append((f"{section.directory}/inforef.xml", render("inforef.xml.j2")))
     for module in layout.modules:
         files.extend(_module_files(module, render))
     files.extend((path, render(template)) for path, template in _ROOT_FILES)
@@ -196,6 +209,9 @@ def render_backup_files(content: BlueprintContent, timestamp: int) -> list[tuple
 def _module_files(module: ModuleLayout, render: Callable[..., bytes]) -> list[tuple[str, bytes]]:
     modname = module.activity.modname
     extra: dict[str, Any] = {"module": module, "completion": COMPLETION[modname], "grade_item_id": module.grade_item_id}
+    if modname is ModName.FEEDBACK:
+        extra["overrides"] = tuple((role_id, capability, PROHIBIT) for role_id, _, _ in TRAINER_ROLES
+                                   for capability in EVALUATION_PROHIBITED)
     if modname is ModName.ASSIGN:
         extra["plugin_configs"] = assign_plugin_configs(module.activity.submission or AssignSubmission())
     files = [(f"{module.directory}/{modname}.xml", render(f"{modname}.xml.j2", **extra))]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import click
@@ -54,7 +55,8 @@ def build_command(app: AppContext, template_name: str, output: Path | None, time
     """Write TEMPLATE's blueprint course as a Moodle course backup (.mbz) to restore once."""
     template = _load_template(app, template_name)
     try:
-        built = build_blueprint(template, int(time.time()) if timestamp is None else timestamp)
+        built = build_blueprint(template, int(time.time()) if timestamp is None else timestamp,
+                                ZoneInfo(app.settings.catalogue.timezone))
     except ItemEncodingError as error:
         raise _encoding_problem(template, error) from None
     path = output or Path(built.filename)

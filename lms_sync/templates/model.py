@@ -50,6 +50,8 @@ TemplateFile = Annotated[str, AfterValidator(_template_file_name)]
 AssetFile = Annotated[str, AfterValidator(_file_in_folder)]
 """Any other file of the template folder, e.g. the logo `bescheinigung/logo.svg`."""
 
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, local time")]
+EmailAddress = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=100)]
 MachineId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]
 CompetencyId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)]
 SectionIndex = Annotated[int, Field(ge=0)]
@@ -98,8 +100,15 @@ class Activity(_Strict):
     intro_file: TemplateFile
     content_file: TemplateFile | None = Field(None, description="page body; pages only")
     submission_types: list[Literal["onlinetext", "file"]] | None = Field(None, description="assignments only")
-    due_offset_days: int | None = Field(None, description="assignments only: due date in days after the run's end")
+    due_before_session: int | None = Field(None, ge=1, description="assignments only: due before this session "
+                                                                  "(1 = the first), at the last due_time before it")
+    due_offset_days: int | None = Field(None, ge=0, description="assignments only: due this many days after the "
+                                                                "last session's day, at due_time")
+    due_time: ClockTime = Field("23:59", description="assignments only: time of day of the due date")
+    grade_max: int | None = Field(None, ge=1, le=100, description="assignments only: points; default no grade")
     forum_type: Literal["general", "qanda"] | None = Field(None, description="forums only")
+    group_mode: Literal["separate", "visible"] | None = Field(
+        None, description="group work: each Kleingruppe works on its own (separate) or sees the others (visible)")
 
     @model_validator(mode="after")
     def _settings_match_type(self) -> Activity:
@@ -107,11 +116,17 @@ class Activity(_Strict):
             "content_file": self.content_file is not None and self.type != "page",
             "submission_types": self.submission_types is not None and self.type != "assign",
             "due_offset_days": self.due_offset_days is not None and self.type != "assign",
+            "due_before_session": self.due_before_session is not None and self.type != "assign",
+            "grade_max": self.grade_max is not None and self.type != "assign",
             "forum_type": self.forum_type is not None and self.type != "forum",
         }
         wrong = [name for name, is_wrong in misplaced.items() if is_wrong]
         if wrong:
             raise ValueError(f"{', '.join(wrong)} do(es) not apply to a {self.type}; remove it")
+        if self.due_before_session is not None and self.due_offset_days is not None:
+            raise ValueError("due_before_session and due_offset_days both set; keep one")
+        if self.group_mode is not None and self.type == "label":
+            raise ValueError("group_mode does not apply to a label; remove it")
         if self.type == "page" and self.content_file is None:
             raise ValueError("a page needs content_file (the page body)")
         if self.type == "assign" and not self.submission_types:
@@ -178,6 +193,10 @@ class Questionnaire(_Strict):
     section: SectionIndex
     intro_file: TemplateFile
     anonymous: bool = False
+    open_time: ClockTime = Field("18:00", description="opens at the first open_time after the last session ends")
+    open_days: int | None = Field(14, ge=1, description="closes this many days later at close_time; "
+                                                         "no value: open from the start, never closes")
+    close_time: ClockTime = "23:59"
     items: list[QuestionnaireItem] = Field(min_length=1)
 
 
@@ -260,6 +279,9 @@ class CourseTemplate(_Strict):
     capacity: Capacity = Capacity()
     blueprint: BlueprintRef
     summary_file: TemplateFile
+    contact_email: EmailAddress | None = Field(None, description="where texts that promise contact send people")
+    news_forum_name: str | None = Field(None, min_length=1, max_length=255,
+                                        description="name of each run's announcements forum (Moodle's is English)")
     sections: list[Section] = Field(min_length=1, description="sections[0] is Moodle's general section")
     activities: list[Activity] = Field(default_factory=list)
     questionnaire: Questionnaire | None = None
