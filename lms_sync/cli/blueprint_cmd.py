@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import time
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
