@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from lms_sync.catalogue import WorkshopRun, load_catalogue
 from lms_sync.competencies.framework import COMPETENCIES_FOLDER, CompetencyFramework, check_frameworks
@@ -72,5 +73,6 @@ def load_workspace(settings: Settings, *, catalogue: Path | None = None, templat
             workspace.problems.append(f"run {run.id}: template {run.template!r} is invalid: {broken[run.template]}")
             workspace.failed_runs.add(run.id)
             continue
-        workspace.courses.append(desired_course(templates[run.template], run, settings.push))
+        workspace.courses.append(desired_course(templates[run.template], run, settings.push,
+                                                ZoneInfo(settings.catalogue.timezone)))
     return workspace

@@ -70,7 +70,7 @@ class BackupLayout:
         return tuple(m for m in self.modules if m.activity.modname is ModName.FEEDBACK)
 
     @property
-    def block_context_id(self) -> int:
+    def summary_block_context(self) -> int:
         """The course summary block's context, after every module's."""
         return COURSE_CONTEXT_ID + len(self.modules) + 1
 

@@ -161,7 +161,8 @@ class _Applier:
         self.step("accounts")
         items = []
         for change in self.plan.users:
-            user = {k: change.fields[k] for k in ("username", "email", "firstname", "lastname", "institution", "auth")}
+            user = {k: change.fields[k] for k in ("username", "email", "firstname", "lastname", "institution", "auth",
+                                                  "timezone", "lang")}
             if user["auth"] == "manual":
                 user["createpassword"] = 1  # Moodle mails a password; lms-sync never knows one
             items.append((None, user))

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from lms_sync.catalogue import Participant, Person, Session, WorkshopRun, to_unix
-from lms_sync.config import PushSettings
+from lms_sync.config import DEFAULT_TIMEZONE, PushSettings
 from lms_sync.templates import CourseTemplate, render, render_pattern
+from lms_sync.templates.activity_dates import run_dates
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,17 @@ class DesiredEvent:
 
 
 @dataclass(frozen=True)
+class DesiredDate:
+    """A date of an imported activity, as its calendar event (`modname`, `eventtype`) should carry it."""
+
+    activity: str
+    """the activity's name in the course"""
+    modname: str
+    eventtype: str
+    timestamp: int
+
+
+@dataclass(frozen=True)
 class DesiredPost:
     subject: str
     message: str
@@ -90,6 +103,10 @@ class DesiredCourse:
     welcome: DesiredPost | None
     competency_framework: str | None = None
     competencies: tuple[str, ...] = field(default=())
+    timezone: str = DEFAULT_TIMEZONE.key
+    """the catalogue's: accounts lms-sync creates get it, and activity dates are days in it"""
+    dates: tuple[DesiredDate, ...] = field(default=())
+    news_forum_name: str | None = None
 
     @property
     def category_idnumber(self) -> str:
@@ -121,8 +138,9 @@ def group_count(participants: int, size_min: int, size_max: int) -> int:
     return max(2, -(-participants // size_max))
 
 
-def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSettings) -> DesiredCourse:
-    """Render everything lms-sync will create or keep in Moodle for `run`."""
+def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSettings,
+                   zone: ZoneInfo = DEFAULT_TIMEZONE) -> DesiredCourse:
+    """Render everything lms-sync will create or keep in Moodle for `run` (dates in the catalogue's `zone`)."""
     view = RunView.of(run, template)
     policy = template.small_groups
     groups = group_count(run.participant_count, policy.size_min, policy.size_max)
@@ -137,6 +155,9 @@ def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSetting
         for number, session in enumerate(run.sessions, start=1)
     )
     welcome = template.welcome_post
+    names = {a.key: a.name for a in template.activities}
+    if template.questionnaire is not None:
+        names[template.questionnaire.key] = template.questionnaire.name
     return DesiredCourse(
         run_id=run.id,
         template=template.slug,
@@ -163,4 +184,8 @@ def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSetting
         ) if welcome else None,
         competency_framework=template.competencies.framework if template.competencies else None,
         competencies=tuple(template.competencies.course) if template.competencies else (),
+        timezone=zone.key,
+        dates=tuple(DesiredDate(activity=names[d.key], modname=d.modname, eventtype=d.eventtype,
+                                timestamp=to_unix(d.moment)) for d in run_dates(template, run.sessions, zone)),
+        news_forum_name=template.news_forum_name,
     )

@@ -100,9 +100,11 @@ def _user_changes(courses: Sequence[DesiredCourse], site: ObservedSite, push: Pu
                   plan: Plan) -> tuple[list[Change], set[str]]:
     """Accounts to create, and the emails that cannot be enrolled (ambiguous, or missing and not creatable)."""
     people: dict[str, Person] = {}
+    first_course: dict[str, DesiredCourse] = {}
     for course in courses:
         for person in (*course.trainers, *course.participants):
             people.setdefault(person.email, person)
+            first_course.setdefault(person.email, course)
     changes: list[Change] = []
     unusable: set[str] = set()
     if site.offline:
@@ -117,7 +119,9 @@ def _user_changes(courses: Sequence[DesiredCourse], site: ObservedSite, push: Pu
         elif not accounts and push.create_missing_users:
             changes.append(Change("user", "create", email, {
                 "username": email, "email": email, "firstname": person.firstname, "lastname": person.lastname,
-                "institution": person.organisation or "", "auth": push.auth}))
+                "institution": person.organisation or "", "auth": push.auth,
+                # Without these Moodle shows the site's default time zone (Europe/London on a fresh install).
+                "timezone": first_course[email].timezone, "lang": first_course[email].lang}))
         elif not accounts:
             plan.problems.append(f"{email}: no Moodle account with this email; create it in Moodle, or set "
                                  "push.create_missing_users = true to let lms-sync create it")
