@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lms_sync.moodle.api import site
+from lms_sync.moodle.api.calls import checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND, OPTIONAL_FUNCTIONS, SITE_INFO
 
@@ -25,6 +27,24 @@ class CheckReport:
     missing_by_command: dict[str, list[str]] = field(default_factory=dict)
     missing_optional: dict[str, str] = field(default_factory=dict)
     supported_release: bool = True
+    site_timezone: str = ""
+    """the site's default time zone ("" when it could not be read)"""
+    forced_timezone: str = ""
+    catalogue_timezone: str = ""
+
+    @property
+    def timezone_warning(self) -> str | None:
+        """What participants see when the site's zone is not the catalogue's, or None when they agree."""
+        shown = self.forced_timezone or self.site_timezone
+        if not shown or not self.catalogue_timezone or shown == self.catalogue_timezone:
+            return None
+        if self.forced_timezone:
+            return (f"the site forces the time zone {shown}: everybody sees session times in {shown}, not in the "
+                    f"catalogue's {self.catalogue_timezone}")
+        return (f"the site's default time zone is {shown}, the catalogue's {self.catalogue_timezone}: accounts lms-sync "
+                f"creates get {self.catalogue_timezone}, but every other user on the site default sees session times "
+                f"and due dates in {shown}, and dates push moves keep their time of day in {shown} (Site "
+                f"administration › Location › Location settings › Default timezone)")
 
     @property
     def ok(self) -> bool:
@@ -38,6 +58,8 @@ class CheckReport:
             "user": {"username": self.username, "is_site_admin": self.is_site_admin},
             "missing_functions": self.missing_by_command,
             "missing_optional_functions": self.missing_optional,
+            "timezone": {"site": self.site_timezone, "forced": self.forced_timezone,
+                         "catalogue": self.catalogue_timezone, "warning": self.timezone_warning},
         }
 
 
@@ -46,10 +68,15 @@ def _is_supported(release: str) -> bool:
     return match is not None and (int(match.group(1)), int(match.group(2))) >= (4, 5)
 
 
-def check_site(client: MoodleClient) -> CheckReport:
-    """One site-information call, compared with every function lms-sync's commands need."""
+def check_site(client: MoodleClient, catalogue_timezone: str = "") -> CheckReport:
+    """One site-information call, compared with every function lms-sync's commands need; with
+    `tool_mobile_get_config` in the service also the site's time zone, compared with `catalogue_timezone`."""
     info = client.call(SITE_INFO)
     allowed = {entry["name"] for entry in info.get("functions", [])}
+    zones = ("", "")
+    if site.LOCATION_SETTINGS in allowed:
+        name, params = site.location_settings()
+        zones = site.time_zones_from(checked(client.call(name, **params)))
     missing = {
         command: sorted(set(names) - allowed)
         for command, names in FUNCTIONS_BY_COMMAND.items()
@@ -66,4 +93,7 @@ def check_site(client: MoodleClient) -> CheckReport:
         missing_by_command=missing,
         missing_optional={name: why for name, why in OPTIONAL_FUNCTIONS.items() if name not in allowed},
         supported_release=_is_supported(release),
+        site_timezone=zones[0],
+        forced_timezone=zones[1],
+        catalogue_timezone=catalogue_timezone,
     )

@@ -21,7 +21,7 @@ from lms_sync.rendering import render_text
 @pass_app
 def check_command(app: AppContext, as_json: bool) -> None:
     """Check the Moodle site, the token's user and the functions its service allows."""
-    report = check_site(app.moodle())
+    report = check_site(app.moodle(), app.settings.catalogue.timezone)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -94,6 +94,7 @@ OPTIONAL_FUNCTIONS: dict[str, str] = {
     "core_group_get_groups": "reads the Kleingruppen of all run courses in one call instead of one per course",
     "core_get_string": "tells plan whether the site has the language pack a template's `language` needs "
                        "(else Moodle refuses the course at push)",
+    "tool_mobile_get_config": "lets check compare the site's default time zone with the catalogue's",
 }
 
 

@@ -138,3 +138,14 @@ def test_moodles_cli_restore_drops_the_blueprints_permission_overrides(live_mood
         "ON cm.id = ctx.instanceid AND ctx.contextlevel = 70 WHERE cm.course = :course)",
         {"cap": "mod/feedback:viewreports", "course": run_course.blueprint_id})
     assert overrides == 0
+
+
+def test_check_warns_that_participants_on_the_sites_default_zone_see_other_times(live_moodle: LiveMoodle,
+                                                                                 live_config: Path) -> None:
+    site_zone = live_moodle.php("return core_date::get_server_timezone();")
+    result = CliRunner().invoke(main, ["--config", str(live_config), "check"])
+    assert result.exit_code == 0, result.output
+    if site_zone == "Europe/Berlin":
+        assert "timezone" not in result.output
+    else:
+        assert f"the site's default time zone is {site_zone}, the catalogue's Europe/Berlin" in result.output
