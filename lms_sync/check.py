@@ -70,7 +70,7 @@ def _is_supported(release: str) -> bool:
 
 def check_site(client: MoodleClient, catalogue_timezone: str = "") -> CheckReport:
     """One site-information call, compared with every function lms-sync's commands need; with
-    `tool_mobile_get_config` in the service also the site's time zone, compared with `catalogue_timezone`."""
+    the mobile app's config read in the service also the site's time zone, compared with `catalogue_timezone`."""
     info = client.call(SITE_INFO)
     allowed = {entry["name"] for entry in info.get("functions", [])}
     zones = ("", "")
