@@ -5,6 +5,7 @@ idnumbers are unique (frameworks site-wide, competencies per framework), as Mood
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from tests.fake_moodle.errors import MoodleException, must_exist
@@ -52,10 +53,24 @@ def _competency(fake: FakeMoodle, competencyid: int) -> Competency:
     return must_exist(fake.site.competencies, "competency", competencyid, Competency)
 
 
+def _scale_configured(wanted: dict[str, Any]) -> bool:
+    """competency_framework::validate_scaleconfiguration: the first entry names the framework's scaleid, and some
+    item is the default and some proficient."""
+    try:
+        first, *items = json.loads(wanted["scaleconfiguration"] or "[]")
+    except ValueError:
+        return False
+    return (str(first.get("scaleid")) == str(wanted["scaleid"]) and any(i.get("scaledefault") for i in items)
+            and any(i.get("proficient") for i in items))
+
+
 def create_framework(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
     wanted = params["competencyframework"]
     if any(f.idnumber == wanted["idnumber"] for f in fake.site.frameworks.values()):
         raise _invalid_persistent("idnumber: The ID number is already in use")
+    if not _scale_configured(wanted):
+        raise _invalid_persistent("scaleconfiguration: The scale needs to be configured by selecting default and "
+                                  "proficient items.")
     framework = CompetencyFramework(
         fake.site.new_id("competency_framework"), wanted["shortname"], wanted["idnumber"], wanted["scaleid"],
         wanted["scaleconfiguration"], wanted["contextid"] or 1, wanted["description"], wanted["descriptionformat"],
