@@ -125,6 +125,8 @@ class PushSettings(_Section):
     student_role_id: int = Field(5, ge=1)
     teacher_role_id: int = Field(3, ge=1)
     competency_scale_id: int | None = Field(None, ge=1, description="overrides the framework file's moodle_scale_id")
+    import_concurrency: int = Field(3, ge=0, le=16, description="blueprint imports in flight at once beside the rest; "
+                                    "0: one after another, nothing beside them")
 
 
 SyncStep = Literal["check", "push", "pull"]

@@ -320,28 +320,40 @@ class MoodleClient:
         Uses `tool_mobile_call_external_functions` (several calls per HTTP request) where the service allows it,
         else single calls run concurrently.
         """
+        return self.call_many(calls, repeat_safe=True)
+
+    def call_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, repeat_safe: bool) -> list[Any]:
+        """Run independent calls (reads, or writes), returning each result or the `MoodleError` it raised, in order.
+
+        Batched like `read_many` where the service allows it: Moodle runs a batch's calls one after another and stops
+        at the first error, so the calls after it are sent again. Without the batch function: concurrent single
+        calls when `repeat_safe`, else one after another. Writes that are not `repeat_safe` are never repeated: a
+        batch whose answer is lost raises `WriteOutcomeUnknown` (a single call's is returned as its result).
+        """
         if not calls:
             return []
         if self.batches_reads():
-            return self._read_many_batched(calls)
-        return self.map_concurrently(lambda call: self._capture(call[0], call[1]), calls)
+            return self._call_many_batched(calls, repeat_safe)
+        if repeat_safe:
+            return self.map_concurrently(lambda call: self._capture(call[0], call[1], repeat_safe), calls)
+        return [self._capture(name, params, repeat_safe) for name, params in calls]
 
-    def _capture(self, wsfunction: str, params: Mapping[str, Any]) -> Any:
+    def _capture(self, wsfunction: str, params: Mapping[str, Any], repeat_safe: bool) -> Any:
         try:
-            return self.call(wsfunction, **params)
+            return self.call(wsfunction, repeat_safe=repeat_safe, **params)
         except MoodleError as exc:
             return exc
 
-    def _read_many_batched(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Any]:
+    def _call_many_batched(self, calls: Sequence[tuple[str, Mapping[str, Any]]], repeat_safe: bool) -> list[Any]:
         requests = [{"function": name, "arguments": json.dumps(params, ensure_ascii=False)} for name, params in calls]
         results: list[Any] = []
         pending = list(range(len(calls)))
         while pending:
             chunk = next(self.chunks("requests", [requests[i] for i in pending]))
-            answer = self.call(BATCH_FUNCTION, repeat_safe=True, requests=chunk)
+            answer = self.call(BATCH_FUNCTION, repeat_safe=repeat_safe, requests=chunk)
             responses = answer.get("responses", []) if isinstance(answer, dict) else []
             if not responses:
-                raise MoodleProtocolError(BATCH_FUNCTION, "empty answer to a batch of reads")
+                raise MoodleProtocolError(BATCH_FUNCTION, "empty answer to a batch of calls")
             for response in responses:
                 index = pending.pop(0)
                 results.append(self._unwrap(calls[index][0], response))

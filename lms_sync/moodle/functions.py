@@ -105,6 +105,7 @@ def all_required_functions() -> set[str]:
 def is_read_function(wsfunction: str) -> bool:
     """Moodle's naming convention: getters and listers have no side effects and may always be repeated.
 
-    `tool_mobile_call_external_functions` counts as a read because lms-sync only ever batches reads through it.
+    `tool_mobile_call_external_functions` counts as a read: writes go through it only with an explicit `repeat_safe`
+    (`MoodleClient.call_many`), and the ledger counts them by their own names.
     """
     return any(marker in wsfunction for marker in _READ_MARKERS) or wsfunction == BATCH_FUNCTION

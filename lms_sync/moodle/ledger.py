@@ -63,8 +63,9 @@ class CallLedger:
         return sum(entry.retries for entry in self.snapshot().values())
 
     def write_calls(self) -> int:
-        """Calls of functions that change Moodle (everything that is not a getter/lister)."""
-        return sum(entry.calls for name, entry in self.snapshot().items() if not is_read_function(name))
+        """Calls of functions that change Moodle (everything that is not a getter/lister), inside batches too."""
+        return sum(entry.calls + entry.inner_calls for name, entry in self.snapshot().items()
+                   if not is_read_function(name))
 
     def render(self) -> str:
         rows = sorted(self.snapshot().items(), key=lambda item: -item[1].seconds)

@@ -6,15 +6,17 @@ A failing item is isolated by splitting its batch; its run is reported and skipp
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lms_sync.competencies.framework import CompetencyFramework
 from lms_sync.config import ConfigError, PushSettings
 from lms_sync.moodle.api import calendar, contents, courses, forums, groups, people
-from lms_sync.moodle.api.calls import ArrayWrite, Write, checked
+from lms_sync.moodle.api.calls import ArrayWrite, Write, checked, send_many
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import (
     MoodleAuthError,
@@ -28,6 +30,7 @@ from lms_sync.push.competencies import push_competencies
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.push.observe import contents_payload, observe, subject_digest
 from lms_sync.push.observed import ObservedSite
+from lms_sync.push.overlap import ImportPool
 from lms_sync.push.plan import Change, Plan, RunPlan, diff
 from lms_sync.push.plan_file import observation_digest
 from lms_sync.records.observation_cache import ObservationCache
@@ -81,12 +84,19 @@ class _Applier:
         self.news_forums = {idnumber: (c.news_forum_id, c.news_forum_discussions)
                             for idnumber, c in site.courses.items() if c.news_forum_id}
         """course idnumber -> (announcements forum id, its number of discussions as observed)"""
+        self.lock = threading.Lock()
+        """guards the report and the step callback: imports report from their own threads"""
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
 
     def fail(self, owner: Owner, message: str) -> None:
         log.error("%s: %s", owner or "shared", message)
-        self.report.failures.setdefault(owner or "-", []).append(message)
+        with self.lock:
+            self.report.failures.setdefault(owner or "-", []).append(message)
+
+    def count(self, wsfunction: str, applied: int = 1) -> None:
+        with self.lock:
+            self.report.applied[wsfunction] += applied
 
     def live_runs(self, kinds: Sequence[str]) -> list[tuple[RunPlan, Change]]:
         return [(run, change) for run in self.plan.runs
@@ -120,7 +130,7 @@ class _Applier:
                 middle = len(chunk) // 2
                 pending[:0] = [chunk[:middle], chunk[middle:]]
                 continue
-            self.report.applied[write.wsfunction] += len(chunk)
+            self.count(write.wsfunction, len(chunk))
             done.append((chunk, result))
         return done
 
@@ -133,7 +143,7 @@ class _Applier:
                 raise
             self.fail(owner, str(error))
             return False
-        self.report.applied[write.wsfunction] += 1
+        self.count(write.wsfunction)
         return True
 
     # -- phases ---------------------------------------------------------------------------------------------
@@ -193,18 +203,19 @@ class _Applier:
                 owner = next((o for o, item in chunk if item["id"] == warning.get("itemid")), None)
                 self.fail(owner, f"{courses.UPDATE_COURSES.wsfunction}: {warning.get('message')}")
 
-    def contents(self) -> None:
-        imported: list[tuple[RunPlan, int]] = []
+    def start_imports(self, imports: ImportPool[tuple[RunPlan, int]]) -> None:
         for run, change in self.live_runs(["content"]):
             blueprint = self.site.blueprints.get(change.fields["from"])
             target = self.course_ids[run.course_idnumber]
             if blueprint is None:
                 self.fail(run.run_id, f"blueprint course {change.fields['from']!r} not found")
                 continue
+            imports.submit((run, target), partial(self._import, run, blueprint.id, target))
+
+    def _import(self, run: RunPlan, source: int, target: int) -> bool:
+        with self.lock:
             self.step(f"import {run.run_id}")
-            if self.single(run.run_id, courses.import_contents(blueprint.id, target)):
-                imported.append((run, target))
-        self._after_import(imported)
+        return self.single(run.run_id, courses.import_contents(source, target))
 
     def _after_import(self, imported: list[tuple[RunPlan, int]]) -> None:
         """The planned renames of imported sections (found by number); new courses' announcements forums looked up.
@@ -342,23 +353,46 @@ class _Applier:
                 self.fail(chunk[0][0], f"{calendar.CREATE_EVENTS.wsfunction}: {warning.get('message')}")
 
     def posts(self) -> None:
+        """All welcome posts in as few requests as Moodle allows; one whose answer was lost is never sent again."""
+        posts = []
         for run, change in self.live_runs(["post"]):
             if run.course_idnumber not in self.news_forums:
                 self.fail(run.run_id, "the course has no announcements forum for the welcome post")
                 continue
-            forum, discussions = self.news_forums[run.course_idnumber]
-            if self.cache:
-                self.cache.forget("discussions", [forum])  # an answer lost on the way must not leave a stale entry
-            posted = self.single(run.run_id, forums.add_discussion(forum, change.fields["subject"],
-                                                                   change.fields["message"]))
-            if posted and self.cache:
-                # Any other change to the forum changes its count, so the entry then no longer matches.
-                self.cache.put_many("discussions", {forum: (discussions + 1, [subject_digest(change.fields["subject"])])})
+            posts.append((run, change, *self.news_forums[run.course_idnumber]))
+        if not posts:
+            return
+        self.step("welcome posts")
+        if self.cache:  # an answer lost on the way must not leave a stale entry
+            self.cache.forget("discussions", [forum for _, _, forum, _ in posts])
+        writes = [forums.add_discussion(forum, change.fields["subject"], change.fields["message"])
+                  for _, change, forum, _ in posts]
+        posted = {}
+        for (run, change, forum, discussions), write, result in zip(posts, writes, send_many(self.client, writes),
+                                                                    strict=True):
+            if isinstance(result, MoodleError):
+                if _fatal(result):
+                    raise result
+                self.fail(run.run_id, str(result))
+                continue
+            self.count(write.wsfunction)
+            # Any other change to the forum changes its count, so the entry then no longer matches.
+            posted[forum] = (discussions + 1, [subject_digest(change.fields["subject"])])
+        if self.cache:
+            self.cache.put_many("discussions", posted)
 
     def apply(self) -> None:
-        for phase in (self.categories, self.users, self.courses_, self.contents, self.competencies, self.enrolments,
-                      self.groups, self.events, self.posts):
-            phase()
+        """Imports run in the background (`push.import_concurrency`) from the moment the courses exist until the
+        section names and welcome posts need them; everything else is independent of a course's activities."""
+        self.categories()
+        self.courses_()
+        with ImportPool[tuple[RunPlan, int]](self.push.import_concurrency) as imports:
+            self.start_imports(imports)
+            for phase in (self.users, self.enrolments, self.groups, self.events, self.competencies):
+                phase()
+            imported = imports.wait()
+        self._after_import(imported)
+        self.posts()
 
 
 def _describe(item: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """Fault injection for the fake Moodle: which request fails, and how (timeout, 503, HTML, PHP warning, error object).
 
-A `Fault` matches by request index and/or wsfunction and fires `times` times; `crash_at` fails everything from n on.
+A `Fault` matches by request index and/or wsfunction (also a batch request that calls it inside) and fires `times`
+times; `crash_at` fails everything from n on.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ class Fault:
     times: int
     error: dict[str, Any] | None = None
 
-    def matches(self, request_index: int, wsfunction: str) -> bool:
+    def matches(self, request_index: int, wsfunctions: frozenset[str]) -> bool:
         if self.times <= 0:
             return False
         if self.at_request is not None and self.at_request != request_index:
             return False
-        return self.wsfunction is None or self.wsfunction == wsfunction
+        return self.wsfunction is None or self.wsfunction in wsfunctions
 
 
 class FaultPlan:
@@ -54,9 +55,10 @@ class FaultPlan:
             raise ValueError(f"unknown fault kind {fault.kind!r}; use one of {', '.join(KINDS)}")
         self.pending.append(fault)
 
-    def take(self, request_index: int, wsfunction: str) -> Fault | None:
+    def take(self, request_index: int, wsfunctions: frozenset[str]) -> Fault | None:
+        """`wsfunctions`: the request's function and, for a batch, the functions it calls."""
         for fault in self.pending:
-            if fault.matches(request_index, wsfunction):
+            if fault.matches(request_index, wsfunctions):
                 fault.times -= 1
                 return fault
         return None

@@ -145,7 +145,9 @@ class FakeMoodle(SiteBuilders):
             params = unflatten_form([(name, value) for name, value in fields if name not in control])
             wsfunction = control.get("wsfunction", "")
             self.requests.append((wsfunction, params))
-            fault = self._faults.take(index, wsfunction)
+            batch = params.get("requests") if wsfunction == "tool_mobile_call_external_functions" else None
+            inner = [str(r.get("function")) for r in batch if isinstance(r, dict)] if isinstance(batch, list) else []
+            fault = self._faults.take(index, frozenset({wsfunction, *inner}))  # a batch is hit by its inner calls' faults
             kind = fault.kind if fault else None
             if kind == "connect_error":
                 raise httpx.ConnectError("[Errno 111] Connection refused (injected)", request=request)

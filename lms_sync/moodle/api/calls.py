@@ -5,7 +5,7 @@ Reads are plain `(wsfunction, params)` pairs so that `MoodleClient.read_many` ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,3 +50,10 @@ def ask(client: MoodleClient, call: Call) -> Any:
 def send(client: MoodleClient, write: Write) -> Any:
     """One write, now."""
     return client.call(write.wsfunction, repeat_safe=write.repeat_safe, **write.params)
+
+
+def send_many(client: MoodleClient, writes: Sequence[Write]) -> list[Any]:
+    """Independent writes in as few requests as the service allows (`MoodleClient.call_many`): each result or the
+    `MoodleError` it raised. Repeated after a lost answer only if every one of them is repeat-safe."""
+    return client.call_many([(w.wsfunction, dict(w.params)) for w in writes],
+                            repeat_safe=all(w.repeat_safe for w in writes))
