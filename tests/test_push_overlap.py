@@ -4,6 +4,7 @@ and competency links; links and welcome posts go into batches. Neither costs ide
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -22,7 +23,9 @@ ACTIVITIES = {"assign": 1, "forum": 2, "feedback": 1}  # the blueprint's three, 
 class InFlight:
     """Counts the requests the fake is answering at once, per function, and what ran while an import did."""
 
-    def __init__(self) -> None:
+    def __init__(self, import_seconds: float = 0.0) -> None:
+        self.import_seconds = import_seconds
+        """an import takes this long on top of the fake's latency (seconds on a real Moodle)"""
         self.now: Counter[str] = Counter()
         self.peak: Counter[str] = Counter()
         self.beside_imports: set[str] = set()
@@ -39,6 +42,8 @@ class InFlight:
                 if self.now[IMPORT] and name != IMPORT:
                     self.beside_imports.add(name)
             try:
+                if name == IMPORT:
+                    time.sleep(self.import_seconds)
                 return answer(fake, request)
             finally:
                 with self._lock:
@@ -60,8 +65,8 @@ def _each_course_has_the_blueprint_once(fake: FakeMoodle) -> None:
 def test_imports_run_two_at_a_time_beside_the_other_writes(world, monkeypatch) -> None:  # noqa: F811
     fake, config = world
     _with_push_setting(config, "import_concurrency = 2")
-    fake.latency = 0.05  # waits overlap, answers do not: the fake answers one request at a time
-    flight = InFlight()
+    fake.latency = 0.02  # waits overlap, answers do not: the fake answers one request at a time
+    flight = InFlight(import_seconds=0.4)
     flight.track(monkeypatch)
     assert run_cli(config, "push").exit_code == 0
     assert flight.peak[IMPORT] == 2 and fake.calls[IMPORT] == 3
