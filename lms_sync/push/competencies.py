@@ -134,8 +134,8 @@ class _FrameworkPush:
         self.counts.competencies_updated += 1
 
     def link_courses(self, ids: Mapping[str, int], course_links: Mapping[int, Sequence[str]]) -> None:
-        """The missing links of all courses in as few requests as Moodle allows (Moodle has no array form, but
-        `tool_mobile_call_external_functions` takes them: checked on Moodle 5.0), else concurrently one by one."""
+        """The missing links of all courses in as few requests as Moodle allows: no array form, but the batch function
+        (`MoodleClient.call_many`) takes them, checked on Moodle 5.0; without it concurrently one by one."""
         courses = list(course_links)
         answers = self.client.read_many([api.course_competencies(course) for course in courses])
         missing = []
