@@ -57,7 +57,7 @@ def guarded_transport(fake: FakeMoodle) -> FormFieldGuard:
     return FormFieldGuard(httpx.MockTransport(fake))
 
 
-def _reset_peak_rss() -> bool:
+def reset_peak_rss() -> bool:
     try:
         _CLEAR_REFS.write_text(_RESET_PEAK_RSS)
     except OSError:
@@ -65,7 +65,7 @@ def _reset_peak_rss() -> bool:
     return True
 
 
-def _peak_rss_mb(reset_worked: bool) -> tuple[float, str]:
+def peak_rss_mb(reset_worked: bool) -> tuple[float, str]:
     if reset_worked:
         match = re.search(r"VmHWM:\s+(\d+) kB", _PROC_STATUS.read_text())
         if match:
@@ -97,11 +97,11 @@ def measure(name: str, fake: FakeMoodle, client: MoodleClient, guard: FormFieldG
     before = client.ledger.snapshot()
     writes_before = fake.write_calls()
     guard.largest, guard.largest_function = 0, ""
-    reset = _reset_peak_rss()
+    reset = reset_peak_rss()
     started = time.perf_counter()
     outcome = work()
     seconds = time.perf_counter() - started
-    peak, scope = _peak_rss_mb(reset)
+    peak, scope = peak_rss_mb(reset)
     calls = {}
     for function, entry in client.ledger.snapshot().items():
         earlier = before.get(function)

@@ -28,28 +28,31 @@ def bundled_template() -> CourseTemplate:
     return load_template(TEMPLATE_FOLDER)
 
 
-def _trainer(number: int) -> Person:
-    return Person(email=f"referentin-{number:02d}@partizipation.example.org", firstname="Referentin",
+def _trainer(number: int, tag: str) -> Person:
+    return Person(email=f"referentin{tag}-{number:02d}@partizipation.example.org", firstname="Referentin",
                   lastname=f"Nummer {number}", organisation="Berlin Institut für Partizipation")
 
 
-def _participant(run: int, number: int) -> Participant:
+def _participant(run: int, number: int, tag: str) -> Participant:
     sector = _SECTORS[number % len(_SECTORS)]
-    return Participant(email=f"tn-{run:03d}-{number:02d}@kommune.example.org", firstname=f"Vorname{number}",
+    return Participant(email=f"tn{tag}-{run:03d}-{number:02d}@kommune.example.org", firstname=f"Vorname{number}",
                        lastname=f"Nachname{run}-{number}", organisation=f"Organisation {number % 7}", sector=sector)
 
 
-def synthetic_runs(template: CourseTemplate, runs: int, participants: int) -> list[WorkshopRun]:
-    """`runs` weekly two-day runs with `participants` people each; trainers rotate through a pool of ten."""
+def synthetic_runs(template: CourseTemplate, runs: int, participants: int, tag: str = "") -> list[WorkshopRun]:
+    """`runs` weekly two-day runs with `participants` people each; trainers rotate through a pool of ten.
+
+    `tag` goes into every run id and email, so catalogues with different tags share nothing (a shared live site).
+    """
     catalogue = []
     for number in range(runs):
         first = _FIRST_DAY + timedelta(weeks=number)
         sessions = [Session(start=first + timedelta(days=day), end=first + timedelta(days=day, hours=7),
                             place="Berlin, Raum 2.01") for day in SESSION_DAYS]
         catalogue.append(WorkshopRun(
-            id=f"bench-{number + 1:03d}", template=template.slug, start=sessions[0].start, end=sessions[-1].end,
-            sessions=sessions, trainers=[_trainer(number % TRAINER_POOL), _trainer((number + 1) % TRAINER_POOL)],
-            participants=[_participant(number + 1, n + 1) for n in range(participants)],
+            id=f"bench{tag}-{number + 1:03d}", template=template.slug, start=sessions[0].start, end=sessions[-1].end,
+            sessions=sessions, trainers=[_trainer(number % TRAINER_POOL, tag), _trainer((number + 1) % TRAINER_POOL, tag)],
+            participants=[_participant(number + 1, n + 1, tag) for n in range(participants)],
             source=SourceLocation(file=Path("synthetic-benchmark-catalogue")),
         ))
     return catalogue
