@@ -179,8 +179,14 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
     empty_records = tmp_path / "empty-records.db"
     RecordsStore.open(f"sqlite:///{empty_records}").close()  # copied for each start: migrating afresh is slower
 
+    def config_in(folder: Path) -> Path:
+        # The replay needs one fixed request order: imports in line (their overlap: tests/test_push_overlap.py).
+        config = write_config(fake, folder, catalogue, scale_id)
+        config.write_text(config.read_text(encoding="utf-8") + "import_concurrency = 0\n", encoding="utf-8")
+        return config
+
     replay.record()
-    assert run_cli(write_config(fake, tmp_path, catalogue, scale_id), "push").exit_code == 0
+    assert run_cli(config_in(tmp_path), "push").exit_code == 0
     replay.stop()
     expected = state(fake)
     total = len(replay.exchanges)
@@ -189,7 +195,7 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
         # The records database (and its observation cache) outlives the crash, as on the admin's machine.
         (here := tmp_path / f"crash-{index}").mkdir()
         shutil.copyfile(empty_records, here / "records.db")
-        config = write_config(fake, here, catalogue, scale_id)
+        config = config_in(here)
         replay.crash_at(index)  # requests before `index` answered as in the uninterrupted push
         crashed = run_cli(config, "push")
         assert crashed.exit_code == 3, (index, crashed.output)
