@@ -3,6 +3,7 @@ received) are exactly the changes plan showed, and a second plan is empty. Compe
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,7 @@ SENDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("event", "replace"): ("core_calendar_delete_calendar_events", "core_calendar_create_calendar_events"),
     ("event", "delete"): ("core_calendar_delete_calendar_events",), ("post", "post"): ("mod_forum_add_discussion",),
 }
+BATCH_FUNCTION = "tool_mobile_call_external_functions"
 LIST_KEYS = ("categories", "users", "courses", "enrolments", "groups", "groupids", "members", "events")
 
 
@@ -59,9 +61,20 @@ def expected_writes(plan: Plan) -> Counter[str]:
     return Counter(function for change in plan.changes() for function in SENDS[(change.kind, change.action)])
 
 
+def sent_calls(fake: FakeMoodle) -> list[tuple[str, dict[str, Any]]]:
+    """Every call the fake received, the inner calls of a mobile batch request each on its own."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    for function, params in fake.requests:
+        if function == BATCH_FUNCTION:
+            calls += [(inner["function"], json.loads(inner.get("arguments") or "{}")) for inner in params["requests"]]
+        else:
+            calls.append((function, params))
+    return calls
+
+
 def sent_writes(fake: FakeMoodle) -> Counter[str]:
     sent: Counter[str] = Counter()
-    for function, params in fake.requests:
+    for function, params in sent_calls(fake):
         if fake.is_write(function):
             items = next((params[key] for key in LIST_KEYS if isinstance(params.get(key), (list, dict))), [None])
             sent[function] += len(items)
