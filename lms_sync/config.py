@@ -54,6 +54,9 @@ class MoodleSettings(_Section):
     allow_insecure_http: bool = False
     connect_timeout_seconds: float = Field(10.0, gt=0)
     read_timeout_seconds: float = Field(60.0, gt=0)
+    request_deadline_seconds: float = Field(120.0, gt=0, description="the longest one request may take in all "
+                                                                      "(connect, send, every byte of the answer)")
+    retry_budget_seconds: float = Field(300.0, gt=0, description="the longest one call may take, retries included")
     retries: int = Field(4, ge=0, le=20)
     backoff_seconds: float = Field(0.5, ge=0)
     max_backoff_seconds: float = Field(30.0, ge=0, description="the longest wait between two tries, Retry-After included")

@@ -15,13 +15,18 @@ from lms_sync.exit_codes import ExitCode
 from lms_sync.moodle.functions import all_required_functions
 from lms_sync.rendering import render_text
 
+CHECK_SECONDS = 12.0
+"""the longest `check` waits for the site, retries included: it must answer soon, also against a dead server"""
+
 
 @main.command("check")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @pass_app
 def check_command(app: AppContext, as_json: bool) -> None:
     """Check the Moodle site, the token's user and the functions its service allows."""
-    report = check_site(app.moodle(), app.settings.catalogue.timezone)
+    client = app.moodle()
+    client.limit_time(CHECK_SECONDS)
+    report = check_site(client, app.settings.catalogue.timezone)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -18,9 +18,11 @@ from urllib.parse import urlencode
 
 import httpx
 from pydantic import SecretStr
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_before_delay
+from tenacity.stop import stop_base
 
 from lms_sync.config import ConfigError, Settings
+from lms_sync.moodle.deadline import deadline, enforce_deadlines
 from lms_sync.moodle.encoding import count_fields, flatten_params
 from lms_sync.moodle.errors import (
     MoodleError,
@@ -47,10 +49,20 @@ R = TypeVar("R")
 class _Retryable(Exception):
     """Internal: one attempt failed in a way that a repeat may fix."""
 
-    def __init__(self, error: MoodleError, retry_after: float | None = None) -> None:
+    def __init__(self, error: MoodleError, retry_after: float | None = None, refusals: int = 0) -> None:
         super().__init__(str(error))
         self.error = error
         self.retry_after = retry_after
+        self.refusals = refusals
+        """how many tries of this call in a row found the connection refused"""
+
+
+class _SecondRefusal(stop_base):
+    """A refused connection is tried once more (a restarting web server), not `retries` times: nothing listens."""
+
+    def __call__(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        return isinstance(exc, _Retryable) and exc.refusals >= 2
 
 
 def _retry_after_seconds(response: httpx.Response) -> float | None:
@@ -76,6 +88,8 @@ class MoodleClient:
         transport: httpx.BaseTransport | None = None,
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
+        request_deadline: float = 120.0,
+        retry_budget: float = 300.0,
         retries: int = 4,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
@@ -101,6 +115,10 @@ class MoodleClient:
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             headers={"User-Agent": "lms-sync", "Accept": "application/json"},
         )
+        if transport is None:
+            enforce_deadlines(self._http)
+        self.request_deadline = request_deadline
+        self.retry_budget = retry_budget
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -125,6 +143,8 @@ class MoodleClient:
         options: dict[str, Any] = dict(
             connect_timeout=moodle.connect_timeout_seconds,
             read_timeout=moodle.read_timeout_seconds,
+            request_deadline=moodle.request_deadline_seconds,
+            retry_budget=moodle.retry_budget_seconds,
             retries=moodle.retries,
             backoff=moodle.backoff_seconds,
             max_backoff=moodle.max_backoff_seconds,
@@ -140,6 +160,11 @@ class MoodleClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def limit_time(self, seconds: float) -> None:
+        """Let no call take longer than `seconds` in all, retries included (for `check`, which must answer soon)."""
+        self.request_deadline = min(self.request_deadline, seconds)
+        self.retry_budget = min(self.retry_budget, seconds)
 
     def __enter__(self) -> MoodleClient:
         return self
@@ -168,7 +193,7 @@ class MoodleClient:
             return isinstance(exc, _Retryable) and (repeatable or isinstance(exc.error, _SafeToRepeat))
 
         retrying = Retrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_after_attempt(self.retries + 1) | stop_before_delay(self.retry_budget) | _SecondRefusal(),
             retry=retry_if_exception(may_retry),
             wait=self._wait,
             sleep=self._sleep,
@@ -177,7 +202,7 @@ class MoodleClient:
         )
         started = self._clock()
         try:
-            result = retrying(self._attempt, wsfunction, fields, repeatable)
+            result = retrying(self._attempt, wsfunction, fields, time.monotonic() + self.retry_budget, [0])
         except _Retryable as exc:
             self.ledger.record(wsfunction, self._clock() - started, failed=True)
             raise (exc.error if repeatable or isinstance(exc.error, _SafeToRepeat) else self._unknown(exc.error)) from None
@@ -208,17 +233,22 @@ class MoodleClient:
         exc = state.outcome.exception() if state.outcome else None
         log.warning("retrying %s (attempt %d): %s", wsfunction, state.attempt_number + 1, exc)
 
-    def _attempt(self, wsfunction: str, fields: list[tuple[str, str]], repeatable: bool) -> Any:
+    def _attempt(self, wsfunction: str, fields: list[tuple[str, str]], budget_ends: float, refusals: list[int]) -> Any:
         self.ledger.record_request(wsfunction)
+        seconds = max(0.5, min(self.request_deadline, budget_ends - time.monotonic()))
         try:
-            response = self._http.post(ENDPOINT, content=urlencode(fields), headers=_FORM)
+            with deadline(seconds):
+                response = self._http.post(ENDPOINT, content=urlencode(fields), headers=_FORM)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            refusals[0] = refusals[0] + 1 if "refused" in str(exc).lower() else 0
             raise _Retryable(_SafeToRepeat(wsfunction, f"cannot connect to {self.url}: {redact(str(exc)) or type(exc).__name__}",
-                                      hint="check moodle.url and that the site is up")) from None
+                                           hint="check moodle.url and that the site is up"),
+                             refusals=refusals[0]) from None
         except httpx.TimeoutException as exc:
-            raise _Retryable(MoodleUnreachable(wsfunction, f"no answer within the timeout ({type(exc).__name__})",
-                                               hint="the site is slow or down; raise moodle.read_timeout_seconds "
-                                                    "if it is merely slow")) from None
+            waited = str(exc) if "deadline" in str(exc) else f"no answer within the timeout ({type(exc).__name__})"
+            raise _Retryable(MoodleUnreachable(wsfunction, f"{self.url}: {waited}",
+                                               hint="the site is slow or down; raise moodle.read_timeout_seconds and "
+                                                    "moodle.request_deadline_seconds if it is merely slow")) from None
         except httpx.TransportError as exc:
             raise _Retryable(MoodleUnreachable(wsfunction, f"connection failed: {redact(str(exc)) or type(exc).__name__}",
                                                hint="check moodle.url and the network")) from None
