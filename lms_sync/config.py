@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from lms_sync.limits import MAX_MONTHS
 from lms_sync.redaction import RedactedError, register_secret, register_url_password
 from lms_sync.token_file import TokenFileProblem, read_token_file
 
@@ -98,7 +100,17 @@ class MoodleSettings(_Section):
 
 class RecordsSettings(_Section):
     url: str = "sqlite:///lms-sync.db"
-    retention_months: int = Field(0, ge=0, description="purge personal data of runs older than this; 0 keeps it")
+    retention_months: int = Field(0, ge=0, le=MAX_MONTHS, description="purge personal data of runs older than this; "
+                                                                 "0 keeps it")
+
+    @field_validator("url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if not re.fullmatch(r"sqlite:///.+|sqlite://|postgresql(\+psycopg)?://\S+", value):
+            raise ValueError("is not a records database URL: use sqlite:///path/to/records.db or "
+                             "postgresql+psycopg://user@host/database (the password in the URL or ~/.pgpass)")
+        return value
 
 
 DEFAULT_TIMEZONE = ZoneInfo("Europe/Berlin")

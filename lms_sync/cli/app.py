@@ -137,7 +137,11 @@ class LmsSyncGroup(LazyGroup):
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, verbose: bool, log_file: Path | None, log_json: bool) -> None:
     """Sync the institute's workshops with its Moodle: plan, push, pull, report."""
-    configure_logging(verbose=verbose, log_file=log_file, as_json=log_json, stream=sys.stderr)
+    try:
+        configure_logging(verbose=verbose, log_file=log_file, as_json=log_json, stream=sys.stderr)
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {log_file} ({exc.strerror}): create its folder first, "
+                                 "or give another path", param_hint="--log-file") from None
     app = ctx.ensure_object(AppContext) if isinstance(ctx.obj, AppContext) else AppContext(config_path)
     app.config_path = config_path if config_path is not None else app.config_path
     app.verbose = verbose

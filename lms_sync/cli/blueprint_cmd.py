@@ -19,6 +19,7 @@ from lms_sync.blueprint.observe import observe_blueprint
 from lms_sync.blueprint.rendering import render_blueprint_text
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.exit_codes import ExitCode
+from lms_sync.limits import MAX_TIMESTAMP
 from lms_sync.templates import MANIFEST_NAME, CourseTemplate, TemplateError, load_template
 
 
@@ -48,7 +49,7 @@ def blueprint_group() -> None:
 @click.argument("template_name", metavar="TEMPLATE")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the .mbz (default: Moodle's backup file name in the current folder).")
-@click.option("--timestamp", type=click.IntRange(min=0), default=None,
+@click.option("--timestamp", type=click.IntRange(0, MAX_TIMESTAMP), default=None,
               help="Unix time stamped into the backup (default: now); the same value gives a byte-identical file.")
 @pass_app
 def build_command(app: AppContext, template_name: str, output: Path | None, timestamp: int | None) -> None:

@@ -21,6 +21,10 @@ def init_command(path: Path, moodle_url: str, force: bool) -> None:
     """Write a commented starter config to PATH (default ./lms-sync.toml)."""
     if path.exists() and not force:
         raise InputError(f"{path} already exists; edit it, or pass --force to overwrite it")
-    path.write_text(render_text("lms-sync.toml.j2", moodle_url=moodle_url), encoding="utf-8")
+    try:
+        path.write_text(render_text("lms-sync.toml.j2", moodle_url=moodle_url), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path} ({exc.strerror}): create the folder {path.parent} first, "
+                         "or give another path") from None
     click.echo(f"wrote {path}: set moodle.url and put the token in the file named by moodle.token_file, "
                "then run `lms-sync check`")

@@ -13,6 +13,7 @@ import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.records_access import open_records
+from lms_sync.limits import MAX_MONTHS
 
 # The export is personal data: only its owner may read the file.
 EXPORT_FILE_MODE = 0o600
@@ -84,7 +85,7 @@ def forget_command(app: AppContext, email: str, yes: bool) -> None:
 @records_group.command("purge")
 @click.option(
     "--older-than-months",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_MONTHS),
     default=None,
     help="Purge personal data of runs that ended more than N months ago (default: records.retention_months).",
 )

@@ -14,6 +14,7 @@ import click
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.records_access import open_records, wait_option
 from lms_sync.exit_codes import ExitCode
+from lms_sync.limits import MAX_ID
 from lms_sync.records.errors import RecordsError
 from lms_sync.redaction import redact
 from lms_sync.rendering import render_text
@@ -78,7 +79,7 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
 
 
 @main.group("runs", invoke_without_command=True)
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs to list.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="How many runs to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.pass_context
 def runs_group(ctx: click.Context, limit: int, as_json: bool) -> None:
@@ -95,7 +96,7 @@ def runs_group(ctx: click.Context, limit: int, as_json: bool) -> None:
 
 
 @runs_group.command("show")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=click.IntRange(1, MAX_ID))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_app
 def runs_show_command(app: AppContext, run_id: int, as_json: bool) -> None:

@@ -261,13 +261,26 @@ class MoodleClient:
             raise _Retryable(cls(wsfunction, f"HTTP {status} from {self.url}",
                                  hint="the site is overloaded or in maintenance; try again later"),
                              retry_after=_retry_after_seconds(response))
+        if 300 <= status < 400:
+            target = redact(response.headers.get("Location", "elsewhere"))
+            raise MoodleProtocolError(wsfunction, f"HTTP {status} from {self.url}: the site redirects to {target}",
+                                      hint="set moodle.url to the address Moodle really answers at (https://, "
+                                           "the site's wwwroot)")
         text = response.text
+        if not text.strip() and status < 400:
+            raise MoodleProtocolError(wsfunction, f"HTTP {status} with an empty answer from {self.url}",
+                                      hint="is moodle.url the Moodle site itself, and its web services enabled? "
+                                           "(a proxy or a PHP fatal error answers empty)")
         try:
-            payload = json.loads(text) if text.strip() else None
+            payload = json.loads(text)
         except ValueError:
             raise self._not_json(wsfunction, response) from None
         if status >= 400:
             raise self._not_json(wsfunction, response)
+        if is_read_function(wsfunction) and not isinstance(payload, (dict, list)):
+            raise MoodleProtocolError(wsfunction, f"the answer is {text.strip()[:20]!r}, not the object or list a "
+                                                  "read returns", hint="the site's web services answered "
+                                                                       "nonsense: check moodle.url and the site's logs")
         if is_error_object(payload):
             error = error_from_response(wsfunction, payload)
             if isinstance(error, MoodleTransientError):

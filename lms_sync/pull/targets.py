@@ -34,7 +34,8 @@ class CourseTarget:
     def from_argument(cls, value: str) -> CourseTarget:
         """`--course 3` (a Moodle id, or an all-digit idnumber) or `--course bip-kvz-2026-01` (an idnumber)."""
         value = value.strip()
-        return cls(label=value, idnumber=value, course_id=int(value) if value.isdigit() else None)
+        course_id = int(value) if value.isdigit() and len(value) <= 18 else None  # a bigger number is no Moodle id
+        return cls(label=value, idnumber=value, course_id=course_id)
 
     def of_run(self, course: DesiredCourse) -> CourseTarget:
         """This target as the catalogue run whose course it turned out to be (keeps run id and template)."""

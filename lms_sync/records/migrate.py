@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 from functools import cache
+from importlib.metadata import version
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine
+
+from lms_sync.records.errors import RecordsUnavailable
 
 SCRIPT_LOCATION = "lms_sync.records:migrations"
 
@@ -31,6 +34,21 @@ def upgrade_to_head(engine: Engine) -> None:
         return  # the common case, without running Alembic's environment script for nothing
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+def refuse_newer_schema(engine: Engine) -> None:
+    """Raise `RecordsUnavailable` when a newer lms-sync migrated the database past the revisions this one knows."""
+    current = current_revision(engine)
+    if current is None or current == head_revision():
+        return  # the common case: no need to read every revision
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if current not in known:
+        raise RecordsUnavailable(
+            f"this records database was upgraded by a newer lms-sync (schema revision {current}; lms-sync "
+            f"{version('lms-sync')} knows up to {head_revision()}): upgrade lms-sync on this machine too"
+        )
 
 
 def current_revision(engine: Engine) -> str | None:
