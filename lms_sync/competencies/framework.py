@@ -200,7 +200,7 @@ def template_link_problems(template: CourseTemplate, frameworks: Mapping[str, Co
     if links is None:
         return []
     manifest = template.path / "template.toml"
-    lines = key_lines(manifest.read_text(encoding="utf-8"))
+    lines = key_lines(manifest.read_text(encoding="utf-8-sig"))
     framework = frameworks.get(links.framework)
     if framework is None:
         known = ", ".join(frameworks) or "none"

@@ -40,7 +40,7 @@ def _problem(file: Path, lines: dict[KeyPath, int], error: Any) -> TemplateProbl
 def read_toml_model(file: Path, model: type[Model]) -> tuple[Model | None, dict[KeyPath, int], list[TemplateProblem]]:
     """The validated model (None on problems), the line of every key (for later cross-checks), and the problems."""
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return None, {}, [TemplateProblem(file, None, "file not found", "check the path")]
     except UnicodeDecodeError:

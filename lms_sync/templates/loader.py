@@ -66,7 +66,7 @@ def _schema_problem(error: Any, manifest: Path, lines: dict[KeyPath, int]) -> Te
 def _read_manifest(folder: Path) -> tuple[Path, str, dict[str, Any]]:
     manifest = folder / MANIFEST_NAME
     try:
-        text = manifest.read_text(encoding="utf-8")
+        text = manifest.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise TemplateError([TemplateProblem(manifest, None, "no template.toml in the template folder",
                                              "every folder under the templates directory needs one")]) from None
