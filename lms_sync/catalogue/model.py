@@ -6,6 +6,7 @@ Pure pydantic models with no I/O; the loader builds them, plan/push and the repo
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -63,6 +64,17 @@ class Person(_Frozen):
     lastname: str
     organisation: str | None = None
     sector: Sector = Sector.OTHER
+
+    @field_validator("email", "firstname", "lastname", "organisation", mode="before")
+    @classmethod
+    def _no_invisible_characters(cls, value: object) -> object:
+        if isinstance(value, str):
+            for position, character in enumerate(value, start=1):
+                if unicodedata.category(character) in ("Cc", "Cf") and character not in "\t\r\n":
+                    name = unicodedata.name(character, "a control character")
+                    raise ValueError(f"holds an invisible character (U+{ord(character):04X} {name}) at position "
+                                     f"{position}: retype the value without it")
+        return value
 
     @field_validator("email")
     @classmethod
