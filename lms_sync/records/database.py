@@ -1,10 +1,15 @@
 """Create the SQLAlchemy engine for a records URL with the connection settings each backend needs.
 
-SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions; PostgreSQL is used as configured.
+SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions, and a new database file is created
+readable by its owner only (it holds personal data); PostgreSQL is used as configured.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,6 +18,20 @@ from sqlalchemy.engine import make_url
 from lms_sync.records.errors import RecordsUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+log = logging.getLogger("lms_sync.records")
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` with mode 0600 if it is missing (SQLite gives its -wal/-shm files the same); warn if others may read it."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("records database %s can be read by other users (mode %o) and holds personal data: "
+                        "run `chmod 600 %s`", path, mode, path)
+    except OSError:
+        pass  # a missing folder: SQLite's own error says so when it connects
 
 
 def create_records_engine(url: str) -> Engine:
@@ -28,6 +47,8 @@ def create_records_engine(url: str) -> Engine:
         raise RecordsUnavailable(f"records.url: timeout={timeout!r} is not a number of seconds (e.g. ?timeout=60)") from None
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
     in_memory = parsed.database in (None, "", ":memory:")
+    if not in_memory and parsed.database and not parsed.database.startswith("file:"):
+        _private_file(Path(parsed.database))
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
