@@ -14,3 +14,4 @@ class ExitCode(IntEnum):
     LOCKED = 4
     WRITE_OUTCOME_UNKNOWN = 5
     """a write got no reliable answer: it may have happened; re-run the same command to reconcile"""
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, the shell's convention

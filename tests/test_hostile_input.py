@@ -73,3 +73,11 @@ def test_init_into_a_missing_folder_and_a_log_file_in_one(tmp_path):
 def test_absurd_numbers_on_the_command_line_are_refused_with_their_range(tmp_path, args):
     one_line_error(lms_sync(tmp_path, *args, env={"LMS_SYNC_RECORDS_URL": f"sqlite:///{tmp_path}/r.db"}), 2,
                    "is not in the range")
+
+
+def test_ctrl_c_exits_130(tmp_path, monkeypatch):
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr("lms_sync.moodle.client.MoodleClient.call", interrupted)
+    result = lms_sync(tmp_path, "check")
+    assert result.exit_code == 130 and "interrupted" in result.stderr

@@ -113,6 +113,9 @@ class LmsSyncGroup(LazyGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("interrupted: stopped at once; run the same command again to finish", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
         except Exception as exc:  # noqa: BLE001 - mapped or re-raised below
             code = _exit_code_for(exc)
             if code is None:
