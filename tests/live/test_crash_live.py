@@ -8,6 +8,7 @@ import threading
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
@@ -66,6 +67,13 @@ def uninterrupted(live_moodle: LiveMoodle, live_templates: Templates,
     return moodle_state(live_moodle, run_id)
 
 
+def called_functions(request: httpx.Request) -> set[str]:
+    """The functions a request calls: its wsfunction and, for a mobile batch request, each call inside it."""
+    fields = parse_qsl(request.content.decode())
+    return {value for name, value in fields if name == "wsfunction" or (name.startswith("requests[") and
+                                                                        name.endswith("][function]"))}
+
+
 def crash_when_sent(monkeypatch: pytest.MonkeyPatch, live: LiveMoodle, wsfunction: str, *,
                     after_answer: bool, delay: float = 0.0) -> list[str]:
     """Kill the web server when lms-sync first sends `wsfunction`: `delay` seconds into the call, or once its answer
@@ -74,7 +82,7 @@ def crash_when_sent(monkeypatch: pytest.MonkeyPatch, live: LiveMoodle, wsfunctio
     killed: list[str] = []
 
     def handle(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        ours = request.headers.get("User-Agent") == "lms-sync" and f"&wsfunction={wsfunction}&" in request.content.decode()
+        ours = request.headers.get("User-Agent") == "lms-sync" and wsfunction in called_functions(request)
         if not ours or killed:
             return original(transport, request)
         killed.append(wsfunction)
