@@ -1,6 +1,6 @@
 """`lms-sync sync` (check → push → pull for the active runs, for cron and systemd) and `lms-sync runs` (the journal).
 
-Exit codes: 0 all good, 1 some runs failed, 2 config/input/records error, 3 Moodle unavailable, 4 another sync runs.
+Exit codes: 0 ok, 1 some runs failed, 2 config/input/records, 3 Moodle unavailable, 4 locked, 5 write outcome unknown.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from lms_sync.workspace import WorkspaceError
 
 
 def _exit_code(report: SyncReport) -> ExitCode:
+    if report.outcome_unknown:
+        return ExitCode.WRITE_OUTCOME_UNKNOWN
     if report.stopped is not None:
         return ExitCode.MOODLE_UNAVAILABLE
     return ExitCode.SOME_RUNS_FAILED if report.errors else ExitCode.OK
@@ -70,7 +72,7 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
         for failure in report.errors:
             click.echo(redact(f"error: {failure}"), err=True)
         if report.stopped:
-            click.echo(redact(f"error: sync {report.journal_id} stopped early: {report.stopped}"), err=True)
+            click.echo(redact(f"error: sync {report.journal_id} stopped early: {report.stop_reason}"), err=True)
     else:
         click.echo(redact(render_text("sync.txt.j2", report=report)), nl=False)
     code = _exit_code(report)

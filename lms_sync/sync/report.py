@@ -13,6 +13,7 @@ from lms_sync.check import CheckReport
 from lms_sync.pull import PullReport
 from lms_sync.push.apply import PushReport
 
+UNKNOWN_OUTCOME = "a write's outcome is unknown, re-run to reconcile"
 Step = Literal["catalogue", "check", "push", "pull", "retention"]
 
 
@@ -44,6 +45,8 @@ class SyncReport:
     errors: list[SyncError] = field(default_factory=list)
     stopped: str | None = None
     """why the sync stopped early (the site, token or connection failed); later steps did not run"""
+    outcome_unknown: bool = False
+    """it stopped on a write that got no reliable answer: it may have happened; the next sync reconciles"""
     ws_requests: int = 0
     ws_retries: int = 0
 
@@ -76,8 +79,13 @@ class SyncReport:
             counts["purged"] = self.purged
         return counts
 
+    @property
+    def stop_reason(self) -> str | None:
+        """Why it stopped, saying first when a write's outcome is unknown (the journal's and the output's words)."""
+        return f"{UNKNOWN_OUTCOME}: {self.stopped}" if self.outcome_unknown else self.stopped
+
     def journal_errors(self) -> list[dict[str, Any]]:
-        stop = [{"step": "sync", "run_id": None, "message": self.stopped}] if self.stopped else []
+        stop = [{"step": "sync", "run_id": None, "message": self.stop_reason}] if self.stopped else []
         return [asdict(error) for error in self.errors] + stop
 
     def as_dict(self) -> dict[str, Any]:
@@ -94,6 +102,7 @@ class SyncReport:
             "counts": self.counts(),
             "errors": self.journal_errors(),
             "stopped": self.stopped,
+            "outcome_unknown": self.outcome_unknown,
             "check": self.check.as_dict() if self.check else None,
             "ws_requests": self.ws_requests,
             "ws_retries": self.ws_retries,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lms_sync.check import check_site
 from lms_sync.config import Settings, SyncStep
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import MoodleError
+from lms_sync.moodle.errors import MoodleError, WriteOutcomeUnknown
 from lms_sync.pull import catalogue_people, pull_courses, run_targets
 from lms_sync.push.apply import push
 from lms_sync.push.desired import DesiredCourse
@@ -48,7 +48,11 @@ class SyncOptions:
 
 
 class _Stop(Exception):
-    """The site, token or connection failed: no later step can do better."""
+    """The site, token or connection failed, or a write's outcome is unknown: no later step can do better."""
+
+    def __init__(self, message: str, *, outcome_unknown: bool = False) -> None:
+        super().__init__(message)
+        self.outcome_unknown = outcome_unknown
 
 
 def _utc_now() -> datetime:
@@ -71,7 +75,7 @@ def run_sync(settings: Settings, client: MoodleClient, open_store: Callable[[], 
         try:
             _Sync(settings, client, store, report, clock, progress).run()
         except _Stop as stop:
-            report.stopped = str(stop)
+            report.stopped, report.outcome_unknown = str(stop), stop.outcome_unknown
             log.error("sync stopped: %s", stop)
         except SQLAlchemyError as error:  # the records refused a write (locked, full disk): no later step can help
             report.stopped = f"records database: {_first_line(error)}"
@@ -165,6 +169,8 @@ class _Sync:
         try:
             report = push(self.client, active, self.settings.push, frameworks=workspace.frameworks,
                           cache=ObservationCache(self.store.engine, self.settings.moodle.url), step=self.progress)
+        except WriteOutcomeUnknown as error:
+            raise _Stop(f"during push: {error}", outcome_unknown=True) from None
         except MoodleError as error:
             raise _Stop(f"during push: {error}") from None
         self.report.push = report
