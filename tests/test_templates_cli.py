@@ -111,3 +111,16 @@ def test_validate_also_checks_the_competency_links(tmp_path, monkeypatch):
     result = invoke(runner, "validate", "--templates-dir", "tpl")
     assert result.exit_code == 2
     assert "bip-k-gibt-es-nicht" in result.output and "tpl/gut/template.toml:" in result.output
+
+
+def test_an_unknown_attribute_is_named_in_the_templates_terms_also_under_json(runner: CliRunner, tmp_path: Path) -> None:
+    broken = copy_bundled(tmp_path / "tpl", "kaputt")
+    replace_in(broken / "kurs_zusammenfassung.j2", "</p>", "{{ run.nope }}</p>")
+    result = invoke(runner, "validate", "--templates-dir", "tpl", "--json")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)
+    (problem,) = error["problems"]
+    assert problem["file"].endswith("kaputt/kurs_zusammenfassung.j2") and problem["line"] == line_containing(
+        broken / "kurs_zusammenfassung.j2", "run.nope")
+    assert problem["message"].startswith("unknown variable: run.nope (run has no 'nope')")
+    assert "SampleRun" not in result.stdout and error["code"] == "input"

@@ -5,6 +5,7 @@ An unknown variable, a syntax error or a missing file thus fails `validate`, nev
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,22 @@ def _innermost_template_line(exc: BaseException, default_file: Path) -> tuple[Pa
     return Path(frames[-1].filename), frames[-1].lineno
 
 
-def _render_problem(exc: Exception, text: TemplateText, file: Path, line: int | None) -> TemplateProblem:
+_NO_ATTRIBUTE = re.compile(r"'(?P<type>[\w.]+) object' has no attribute '(?P<attribute>\w+)'")
+
+
+def _in_template_terms(message: str, context: dict[str, Any]) -> str:
+    """jinja2 names the Python class ("'lms_sync….SampleRun object' has no attribute 'nope'"): say `run.nope`."""
+    match = _NO_ATTRIBUTE.fullmatch(message)
+    if match is None:
+        return message
+    names = [name for name, value in context.items()
+             if f"{type(value).__module__}.{type(value).__qualname__}" == match["type"]]
+    owner = names[0] if names else match["type"].rsplit(".", 1)[-1]
+    return f"{owner}.{match['attribute']} ({owner} has no {match['attribute']!r})"
+
+
+def _render_problem(exc: Exception, text: TemplateText, file: Path, line: int | None,
+                    context: dict[str, Any]) -> TemplateProblem:
     if isinstance(exc, TemplateSyntaxError):
         syntax_file = Path(exc.filename) if exc.filename and text.is_file else file
         syntax_line = exc.lineno if text.is_file else line
@@ -100,7 +116,8 @@ def _render_problem(exc: Exception, text: TemplateText, file: Path, line: int | 
     if text.is_file:
         file, line = _innermost_template_line(exc, file)
     if isinstance(exc, UndefinedError):
-        return TemplateProblem(file, line, f"unknown variable: {exc.message}", _ROLE_HINTS[text.role])
+        return TemplateProblem(file, line, f"unknown variable: {_in_template_terms(exc.message or '', context)}",
+                               _ROLE_HINTS[text.role])
     return TemplateProblem(file, line, f"rendering with a sample run failed: {type(exc).__name__}: {exc}",
                            "check the expression on that line")
 
@@ -124,7 +141,7 @@ def text_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath,
                 rendered = (render(template, text.source, **context) if text.is_file
                             else render_pattern(template, text.source, **context))
             except Exception as exc:  # noqa: BLE001 - any failure of a user's text becomes a reported problem
-                problems.append(_render_problem(exc, text, file, key_line))
+                problems.append(_render_problem(exc, text, file, key_line, {"template": template, **context}))
                 break
             if not text.is_file and not rendered:
                 problems.append(TemplateProblem(manifest, key_line, f"{text.key_path[-1]} renders to empty text",
