@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from lms_sync.catalogue import Person
 from lms_sync.config import PushSettings
@@ -54,7 +54,8 @@ class Plan:
         return [*self.categories, *self.users, *(c for run in self.runs if not run.blocked for c in run.changes)]
 
     def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        """Changes per action, every action present (0 too): the --json summary has the same counters as the text."""
+        counts: dict[str, int] = dict.fromkeys(get_args(Action), 0)
         for change in self.changes():
             counts[change.action] = counts.get(change.action, 0) + 1
         counts["unchanged"] = sum(run.unchanged for run in self.runs)
