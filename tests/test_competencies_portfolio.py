@@ -76,6 +76,11 @@ class _Collector(HTMLParser):
 
 @pytest.fixture
 def config(tmp_path: Path, records_url: str) -> Path:
+    return anna_rated_twice(tmp_path, records_url)
+
+
+def anna_rated_twice(tmp_path: Path, records_url: str) -> Path:
+    """Records holding Anna's ratings of two workshops and her plan; a config for them (no Moodle)."""
     with RecordsStore.open(records_url) as store:
         store.upsert_people([Participant(email=ANNA, firstname="Anna", lastname="Schmidt", consultation_opt_in=True)])
         for course_id, run, rated_at, ratings in WORKSHOPS:

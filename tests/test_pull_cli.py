@@ -92,8 +92,12 @@ def test_a_revoked_token_is_exit_3_with_one_line(lms_config: Path, fake_moodle: 
     add_workshop(fake_moodle, "bip-ws-2026-01", size=4, answered=2, surveyed=1)
     fake_moodle.revoke_token()
 
-    code, _, errors = _run(lms_config, "--course", "bip-ws-2026-01", *(["--json"] if as_json else []))
+    code, output, errors = _run(lms_config, "--course", "bip-ws-2026-01", *(["--json"] if as_json else []))
 
     assert code == 3
+    if as_json:  # the error as one JSON object on stdout too
+        error = json.loads(output)
+        assert (error["code"], error["exit_code"]) == ("moodle", 3) and "Invalid token" in error["error"]
+        assert "create a new one" in error["hint"] and fake_moodle.token not in output
     assert errors.strip().splitlines()[-1].startswith("error: core_webservice_get_site_info: Invalid token")
     assert fake_moodle.token not in errors

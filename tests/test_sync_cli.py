@@ -114,7 +114,7 @@ def test_an_invalid_run_and_a_course_moodle_refuses_are_reported_and_the_other_r
     assert {(e["step"], e["run_id"]) for e in summary["errors"]} == {("push", "sync-b")}
     assert "shortname 'KVZ-sync-b' is taken by Moodle course id" in summary["errors"][0]["message"]
     assert records_counts(world.records_url)["courses"] == 1  # sync-a pulled again, sync-b has no course to pull
-    journal = json.loads(world.sync("runs", "--json").stdout)
+    journal = json.loads(world.sync("runs", "--json").stdout)["runs"]
     assert [run["status"] for run in journal] == ["partial", "partial"]
     assert journal[0]["errors"] == summary["errors"]
 
@@ -145,7 +145,7 @@ def test_input_errors_exit_2_and_an_unusable_catalogue_is_journaled_as_failed(wo
     world.config.write_text(text.replace('templates_dir = "', 'templates_dir = "/nonexistent'), encoding="utf-8")
     no_templates = world.sync("sync")
     assert no_templates.exit_code == 2 and "/nonexistent" in no_templates.stderr and world.fake.request_count == 0
-    journal = json.loads(world.sync("runs", "--json").stdout)
+    journal = json.loads(world.sync("runs", "--json").stdout)["runs"]
     assert journal[0]["status"] == "failed" and "/nonexistent" in journal[0]["errors"][0]["message"]
 
     world.config.write_text(text + '[sync]\nsteps = ["push", "bake"]\n', encoding="utf-8")

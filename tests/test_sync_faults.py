@@ -43,7 +43,7 @@ def last_pull_read(fake: FakeMoodle) -> int:
 
 
 def journal(world: SyncWorld) -> list[dict]:
-    return json.loads(world.sync("runs", "--json").stdout)
+    return json.loads(world.sync("runs", "--json").stdout)["runs"]
 
 
 def test_read_timeouts_and_a_503_burst_are_retried_and_the_sync_succeeds(world, replay):

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from lms_sync.cli.lazy import LazyCommand, LazyGroup
+from lms_sync.cli.lazy import CommandGroup, LazyCommand, LazyGroup
+from lms_sync.cli.output import USAGE_CODE, emit_json, error_object, style, wants_json
 from lms_sync.exit_codes import ExitCode
 from lms_sync.logs import configure_logging
 from lms_sync.redaction import RedactedError, redact
@@ -110,21 +111,36 @@ def _exit_code_for(exc: BaseException) -> ExitCode | None:
 class LmsSyncGroup(LazyGroup):
     """Turns the project's known exceptions into one clear line on stderr and the documented exit code."""
 
+    group_class = CommandGroup
+
     def invoke(self, ctx: click.Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]  # the sub-command's words (click 9: ctx.args alone)
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("interrupted: stopped at once; run the same command again to finish", err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
+        except click.UsageError as exc:
+            if not wants_json(ctx, args):
+                raise
+            command = exc.ctx.command_path if exc.ctx else "lms-sync"
+            emit_json({**error_object(redact(exc.format_message()), int(ExitCode.CONFIG_OR_INPUT),
+                                      f"`{command} --help` lists the options"), "code": USAGE_CODE})
+            ctx.exit(int(ExitCode.CONFIG_OR_INPUT))
         except Exception as exc:  # noqa: BLE001 - mapped or re-raised below
             code = _exit_code_for(exc)
             if code is None:
                 raise
-            click.echo(f"error: {redact(str(exc))}", err=True)
+            message = redact(str(exc))
+            if wants_json(ctx, args):
+                hint = getattr(exc, "hint", None)
+                emit_json(error_object(message, int(code), redact(hint) if hint else None))
+            click.echo(f"{style('error:', fg='red', bold=True, err=True)} {message}", err=True)  # for logs, always
             ctx.exit(int(code))
 
 
-@click.group(cls=LmsSyncGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LmsSyncGroup, lazy=COMMANDS, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--config",
     "config_path",
@@ -140,6 +156,9 @@ class LmsSyncGroup(LazyGroup):
 @click.pass_context
 def main(ctx: click.Context, config_path: Path | None, verbose: bool, log_file: Path | None, log_json: bool) -> None:
     """Sync the institute's workshops with its Moodle: plan, push, pull, report."""
+    if ctx.invoked_subcommand is None:  # bare `lms-sync`: the help, and success (click's default is exit 2)
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     try:
         configure_logging(verbose=verbose, log_file=log_file, as_json=log_json, stream=sys.stderr)
     except OSError as exc:

@@ -18,6 +18,7 @@ from lms_sync.blueprint.drift import compute_drift
 from lms_sync.blueprint.observe import observe_blueprint
 from lms_sync.blueprint.rendering import render_blueprint_text
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.output import emit_json, json_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.limits import MAX_TIMESTAMP
 from lms_sync.templates import MANIFEST_NAME, CourseTemplate, TemplateError, load_template
@@ -51,8 +52,10 @@ def blueprint_group() -> None:
               help="Where to write the .mbz (default: Moodle's backup file name in the current folder).")
 @click.option("--timestamp", type=click.IntRange(0, MAX_TIMESTAMP), default=None,
               help="Unix time stamped into the backup (default: now); the same value gives a byte-identical file.")
+@json_option
 @pass_app
-def build_command(app: AppContext, template_name: str, output: Path | None, timestamp: int | None) -> None:
+def build_command(app: AppContext, template_name: str, output: Path | None, timestamp: int | None,
+                  as_json: bool) -> None:
     """Write TEMPLATE's blueprint course as a Moodle course backup (.mbz) to restore once."""
     template = _load_template(app, template_name)
     try:
@@ -66,6 +69,10 @@ def build_command(app: AppContext, template_name: str, output: Path | None, time
     except OSError as error:
         raise InputError(f"cannot write {path}: {error.strerror}") from None
     items = sum(len(activity.items) for activity in built.content.activities)
+    if as_json:
+        emit_json({"written": [str(path)], "bytes": len(built.data), "template": template_name,
+                   "activities": len(built.content.activities), "questionnaire_items": items})
+        return
     click.echo(render_blueprint_text("build.txt.j2", path=path, size=len(built.data), content=built.content,
                                      items=items, template=template_name))
 
@@ -92,7 +99,7 @@ def adopt_command(app: AppContext, template_name: str) -> None:
 
 @blueprint_group.command("verify")
 @click.argument("template_name", metavar="TEMPLATE")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@json_option
 @pass_app
 def verify_command(app: AppContext, template_name: str, as_json: bool) -> None:
     """Compare the restored blueprint course in Moodle with TEMPLATE; exit 1 when they differ."""

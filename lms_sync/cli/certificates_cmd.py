@@ -5,7 +5,6 @@ Reads the records (who completed, as pulled), the catalogue (sessions, trainers)
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ import click
 from lms_sync.certificates.content import CertificateError, plan_certificates
 from lms_sync.certificates.files import WrittenCertificates, write_certificates
 from lms_sync.cli.app import AppContext, InputError, pass_app
+from lms_sync.cli.output import emit_json, json_option
 from lms_sync.cli.plan_cmd import catalogue_location_options, open_workspace
 from lms_sync.cli.records_access import open_records
 from lms_sync.cli.report_cmd import report_group
@@ -61,7 +61,7 @@ def _echo_text(run_id: str, written: WrittenCertificates) -> None:
               help="Also issue certificates to participants whose course completion Moodle does not show.")
 @click.option("--issued", metavar="YYYY-MM-DD", help="Date of issue printed on the certificates (default: today).")
 @catalogue_location_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (files written, people skipped).")
+@json_option
 @pass_app
 def certificates_command(app: AppContext, run_id: str, output_dir: Path, only: tuple[str, ...],
                          include_incomplete: bool, issued: str | None, catalogue: Path | None,
@@ -83,6 +83,6 @@ def certificates_command(app: AppContext, run_id: str, output_dir: Path, only: t
         raise InputError(str(error)) from None
     written = write_certificates(batch, output_dir, with_combined=not only)
     if as_json:
-        click.echo(json.dumps(_as_dict(run_id, written), ensure_ascii=False, indent=2))
+        emit_json(_as_dict(run_id, written))
     else:
         _echo_text(run_id, written)

@@ -11,6 +11,7 @@ import click
 
 from lms_sync.check import SUPPORTED_RELEASES, check_site
 from lms_sync.cli.app import AppContext, main, pass_app
+from lms_sync.cli.output import json_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.moodle.functions import all_required_functions
 from lms_sync.rendering import render_text
@@ -20,7 +21,7 @@ CHECK_SECONDS = 12.0
 
 
 @main.command("check")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@json_option
 @pass_app
 def check_command(app: AppContext, as_json: bool) -> None:
     """Check the Moodle site, the token's user and the functions its service allows."""

@@ -12,6 +12,20 @@ from typing import Any
 
 import click
 
+SUMMARY_LIMIT = 1_000
+"""the first sentence of a command's help is listed whole (wrapped, never cut with "…")"""
+
+
+class CommandGroup(click.Group):
+    """A sub-group (templates, report, …): its listing shows every command's whole summary, like the root's."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(SUMMARY_LIMIT)) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 @dataclass(frozen=True)
 class LazyCommand:
@@ -42,11 +56,10 @@ class LazyGroup(click.Group):
         names = self.list_commands(ctx)
         if not names:
             return
-        limit = formatter.width - 6 - max(len(name) for name in names)
         rows = []
         for name in names:
             command = self.commands.get(name) or click.Command(name, help=self.lazy[name].summary)
             if not command.hidden:
-                rows.append((name, command.get_short_help_str(limit)))
+                rows.append((name, command.get_short_help_str(SUMMARY_LIMIT)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.output import json_option, progress_enabled
 from lms_sync.cli.records_access import journaled, observation_cache, wait_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.push.apply import push
@@ -48,12 +49,16 @@ def workspace_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.argument("run_ids", nargs=-1, metavar="[RUN]..."),
         catalogue_location_options,
         click.option("--strict", is_flag=True, help="Treat group sizes outside the template's range as errors."),
-        click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text."),
+        json_option,
     ])
 
 
 def open_workspace(app: AppContext, catalogue: Path | None, templates_dir: Path | None, run_ids: tuple[str, ...],
                    strict: bool) -> Workspace:
+    path = catalogue if catalogue is not None else app.settings.catalogue.path
+    if not path.exists():  # nothing to plan at all: an input error, not an all-zero plan of skipped runs
+        raise InputError(f"{path}: catalogue not found; give a TOML file or a folder of them with --catalogue "
+                         "or catalogue.path in the config")
     try:
         workspace = load_workspace(app.settings, catalogue=catalogue, templates_dir=templates_dir,
                                    run_ids=run_ids, strict=strict)
@@ -130,7 +135,7 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     if saved is not None:
         run_ids, prune = tuple(saved["selection"]["run_ids"]), bool(saved["selection"]["prune"])
     workspace = open_workspace(app, catalogue, templates_dir, run_ids, strict)
-    show_steps = sys.stderr.isatty() and not as_json
+    show_steps = progress_enabled(as_json)
 
     def still_holds(site: ObservedSite, plan: Plan) -> None:
         if saved is not None and (changed := stale(saved, plan_document(app, workspace, site, plan, run_ids, prune))):

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.output import progress_enabled
 from lms_sync.cli.plan_cmd import open_workspace, workspace_options
 from lms_sync.cli.records_access import journaled, open_records, wait_option
 from lms_sync.exit_codes import ExitCode
@@ -46,8 +47,8 @@ def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     """Read enrolments, completion and feedback of RUN (or --all runs, or --course) from Moodle into the records."""
     if not (run_ids or all_runs or course_values):
         raise InputError("name what to pull: RUN…, --all (every catalogue run) or --course ID_OR_IDNUMBER")
-    if run_ids and all_runs:
-        raise InputError("give either RUN… or --all, not both")
+    if all_runs and (run_ids or course_values):
+        raise click.UsageError("--all pulls every catalogue run: give it alone, without RUN… or --course")
     skipped_runs: list[str] = []
     chosen: list[DesiredCourse] = []
     if run_ids or all_runs:
@@ -59,7 +60,7 @@ def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     chosen += [course for course in catalogue_courses if course.idnumber in course_values]
 
     with (journaled(app, "pull", wait) as entry, open_records(app) as store,
-          _progress(len(targets), enabled=sys.stderr.isatty() and not as_json) as advance):
+          _progress(len(targets), enabled=progress_enabled(as_json)) as advance):
         report = pull_courses(app.moodle(), store, targets, catalogue_courses=catalogue_courses,
                               people=catalogue_people(chosen), sync_run_id=entry.run_id, on_course_done=advance)
         entry.status = "failed" if report.aborted else "partial" if report.failed or skipped_runs else "ok"
@@ -67,6 +68,8 @@ def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
         entry.errors = [{"step": "pull", "run_id": c.run_id, "message": redact(c.error or c.status)}
                         for c in report.failed] + ([{"step": "pull", "run_id": None, "message": redact(str(report.aborted))}]
                                                    if report.aborted else [])
+    if as_json:  # an abort's error object is then the one JSON answer on stdout (docs/cli.md)
+        report.raise_if_aborted()
     _print(report, skipped_runs, as_json)
     report.raise_if_aborted()
     if report.failed or skipped_runs:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.output import emit_json, json_option
 from lms_sync.cli.records_access import open_records
 from lms_sync.reports.evaluation import EvaluationScope, ScopeKind
 from lms_sync.reports.files import ReportFormat, write_evaluation_report, write_participation_report
@@ -33,7 +34,11 @@ def _scope(run: str | None, template: str | None, trainer: str | None) -> Evalua
     return given[0]
 
 
-def _echo_written(paths: list[Path]) -> None:
+def echo_written(paths: list[Path], as_json: bool) -> None:
+    """The files a report wrote: one `wrote PATH` line each, or {"written": [...]} under --json."""
+    if as_json:
+        emit_json({"written": [str(path) for path in paths]})
+        return
     for path in paths:
         click.echo(f"wrote {path}")
 
@@ -56,6 +61,7 @@ def report_group() -> None:
     show_default=True,
     help="Which files to write.",
 )
+@json_option
 @pass_app
 def evaluation_command(
     app: AppContext,
@@ -64,6 +70,7 @@ def evaluation_command(
     trainer: str | None,
     output_dir: Path,
     report_format: ReportFormat,
+    as_json: bool,
 ) -> None:
     """Response rate, answer distributions, means and free texts of one RUN, a --template or a --trainer.
 
@@ -74,14 +81,15 @@ def evaluation_command(
     with open_records(app) as store:
         paths = write_evaluation_report(store, scope, output_dir, formats=report_format, timezone=timezone,
                                         min_responses=app.settings.reports.min_responses)
-    _echo_written(paths)
+    echo_written(paths, as_json)
 
 
 @report_group.command("participation")
 @click.argument("runs", nargs=-1)
 @_OUTPUT_DIR
+@json_option
 @pass_app
-def participation_command(app: AppContext, runs: tuple[str, ...], output_dir: Path) -> None:
+def participation_command(app: AppContext, runs: tuple[str, ...], output_dir: Path, as_json: bool) -> None:
     """Who took part in which run, with completion (for certificates); all runs unless RUNS are given.
 
     RUNS are catalogue run ids, or idnumbers or shortnames of courses pulled with `pull --course`.
@@ -89,4 +97,4 @@ def participation_command(app: AppContext, runs: tuple[str, ...], output_dir: Pa
     timezone = ZoneInfo(app.settings.catalogue.timezone)
     with open_records(app) as store:
         paths = write_participation_report(store, runs, output_dir, timezone=timezone)
-    _echo_written(paths)
+    echo_written(paths, as_json)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.output import json_option, progress_enabled
 from lms_sync.cli.records_access import open_records, wait_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.limits import MAX_ID
@@ -46,7 +46,7 @@ def _no_log_lines_on_stderr() -> None:
 @click.option("--no-push", is_flag=True, help="Skip the push step (configured steps: [sync] steps).")
 @click.option("--no-pull", is_flag=True, help="Skip the pull step.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed (for cron).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of text.")
+@json_option
 @wait_option
 @pass_app
 def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_json: bool, wait: float) -> None:
@@ -54,7 +54,7 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
     if quiet:
         _no_log_lines_on_stderr()
     options = SyncOptions.from_settings(app.settings, push=not no_push, pull=not no_pull)
-    show_progress = sys.stderr.isatty() and not (quiet or as_json)
+    show_progress = progress_enabled(quiet or as_json)
     try:
         with terminate_gracefully():
             report = run_sync(app.settings, app.moodle(), lambda: open_records(app), options, wait=wait,
@@ -82,7 +82,7 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
 
 @main.group("runs", invoke_without_command=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="How many runs to list.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @click.pass_context
 def runs_group(ctx: click.Context, limit: int, as_json: bool) -> None:
     """The run journal: the last syncs, newest first, one line each (`runs show ID` for one run)."""
@@ -92,14 +92,14 @@ def runs_group(ctx: click.Context, limit: int, as_json: bool) -> None:
     with open_records(app) as store:
         runs = store.list_sync_runs(limit)
     if as_json:
-        click.echo(json.dumps([vars(run) for run in runs], ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps({"runs": [vars(run) for run in runs]}, ensure_ascii=False, indent=2, default=str))
     else:
         click.echo(render_text("runs.txt.j2", runs=runs), nl=False)
 
 
 @runs_group.command("show")
 @click.argument("run_id", type=click.IntRange(1, MAX_ID))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_app
 def runs_show_command(app: AppContext, run_id: int, as_json: bool) -> None:
     """Everything journaled about run RUN_ID: steps' counts, errors per workshop run, courses pulled."""

@@ -5,7 +5,6 @@ The templates folder comes from `catalogue.templates_dir` in the settings, or `-
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
+from lms_sync.cli.output import emit_json, error_object, json_option, style
 from lms_sync.competencies.validation import competency_problems
 from lms_sync.exit_codes import ExitCode
 from lms_sync.rendering import render_text
@@ -43,7 +43,15 @@ def _folders(app: AppContext, templates_dir: Path | None) -> tuple[Path, list[Pa
         raise InputError(str(error)) from None
 
 
-def _exit_with_problems(problems: list[TemplateProblem], summary: str) -> None:
+def _problem_json(problem: TemplateProblem) -> dict[str, Any]:
+    return {"file": str(problem.file), "line": problem.line, "message": problem.message, "hint": problem.hint}
+
+
+def _exit_with_problems(problems: list[TemplateProblem], summary: str, as_json: bool = False) -> None:
+    if as_json:
+        emit_json({**error_object(summary, int(ExitCode.CONFIG_OR_INPUT), "fix each problem at its file and line"),
+                   "problems": [_problem_json(problem) for problem in problems]})
+        raise SystemExit(int(ExitCode.CONFIG_OR_INPUT))
     for problem in problems:
         click.echo(str(problem))
     click.echo(summary, err=True)
@@ -57,13 +65,19 @@ def templates_group() -> None:
 
 @templates_group.command("list")
 @_templates_dir_option
+@json_option
 @pass_app
-def list_command(app: AppContext, templates_dir: Path | None) -> None:
+def list_command(app: AppContext, templates_dir: Path | None, as_json: bool) -> None:
     """One template per line: slug first, then its title."""
-    _, folders = _folders(app, templates_dir)
+    root, folders = _folders(app, templates_dir)
+    listed = [(folder, *check_template(folder)) for folder in folders]
+    if as_json:
+        emit_json({"templates_dir": str(root), "templates": [
+            {"slug": folder.name, "title": template.title if template else None, "problems": len(problems)}
+            for folder, template, problems in listed]})
+        return
     width = max((len(folder.name) for folder in folders), default=0)
-    for folder in folders:
-        template, problems = check_template(folder)
+    for folder, template, problems in listed:
         title = template.title if template else "(cannot be read)"
         note = f"  [{len(problems)} problem(s): lms-sync templates validate {folder.name}]" if problems else ""
         click.echo(f"{folder.name:<{width}}  {title}{note}")
@@ -71,7 +85,7 @@ def list_command(app: AppContext, templates_dir: Path | None) -> None:
 
 @templates_group.command("show")
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole template as one JSON object.")
+@json_option
 @_templates_dir_option
 @pass_app
 def show_command(app: AppContext, slug: str, as_json: bool, templates_dir: Path | None) -> None:
@@ -83,10 +97,10 @@ def show_command(app: AppContext, slug: str, as_json: bool, templates_dir: Path 
         raise InputError(f"{root}: no template {slug!r} (no {folder / MANIFEST_NAME}); known templates: {known}")
     template, problems = check_template(folder)
     if problems or template is None:
-        _exit_with_problems(problems, f"template {slug!r} is invalid: fix the problems above")
+        _exit_with_problems(problems, f"template {slug!r} is invalid: fix the problems above", as_json)
         return
     if as_json:
-        click.echo(json.dumps(template.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        emit_json(template.model_dump(mode="json"))
     else:
         click.echo(render_text("template_show.txt.j2", t=template, folder=folder), nl=False)
 
@@ -94,8 +108,9 @@ def show_command(app: AppContext, slug: str, as_json: bool, templates_dir: Path 
 @templates_group.command("validate")
 @click.argument("slugs", nargs=-1)
 @_templates_dir_option
+@json_option
 @pass_app
-def validate_command(app: AppContext, slugs: tuple[str, ...], templates_dir: Path | None) -> None:
+def validate_command(app: AppContext, slugs: tuple[str, ...], templates_dir: Path | None, as_json: bool) -> None:
     """Check templates (all, or the SLUGS given): every problem as file:line: message; exit 2 on any."""
     root, folders = _folders(app, templates_dir)
     problems = validate_templates(root, list(slugs) or None)
@@ -104,5 +119,8 @@ def validate_command(app: AppContext, slugs: tuple[str, ...], templates_dir: Pat
     problems += competency_problems(root, valid)
     checked = len(slugs) if slugs else len(folders)
     if problems:
-        _exit_with_problems(problems, f"{len(problems)} problem(s) in {checked} template(s) under {root}")
-    click.echo(f"ok: {checked} template(s) under {root} are valid")
+        _exit_with_problems(problems, f"{len(problems)} problem(s) in {checked} template(s) under {root}", as_json)
+    if as_json:
+        emit_json({"templates_dir": str(root), "checked": checked, "problems": []})
+        return
+    click.echo(f"{style('ok:', fg='green', bold=True)} {checked} template(s) under {root} are valid")
