@@ -99,6 +99,8 @@ ARGUMENTS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("pull",): ("--all",),
     ("runs", "show"): ("1",),
     ("report", "evaluation"): ("kvz-2027-01",),
+    ("report", "certificates"): ("kvz-2027-01", "--issued", "2027-04-09"),
+    ("blueprint", "adopt"): (TEMPLATE,),
     ("report", "portfolio"): (ANNA,),
     ("records", "export-person"): (TRAINER,),
     ("records", "forget"): (TRAINER, "--yes"),
@@ -115,12 +117,12 @@ def test_every_command_succeeds_with_output_that_matches_its_schema(fake_moodle,
     out = str(tmp_path / "out")
     extra = {("init",): (str(tmp_path / "new.toml"),), ("blueprint", "build"): ("-o", str(tmp_path / "bp.mbz")),
              ("report", "evaluation"): ("-o", out), ("report", "participation"): ("-o", out),
-             ("report", "portfolio"): ("-o", out)}
+             ("report", "portfolio"): ("-o", out), ("report", "certificates"): ("-o", out)}
     # In this order: a push before pull, a sync before the journal, forget last.
     order = [("init",), ("templates", "list"), ("templates", "show"), ("templates", "validate"), ("blueprint", "build"),
-             ("check",), ("plan",), ("push",), ("blueprint", "verify"), ("pull",), ("sync",), ("runs",),
-             ("runs", "show"), ("report", "evaluation"), ("report", "participation"), ("report", "portfolio"),
-             ("records", "export-person"), ("records", "purge"), ("records", "forget")]
+             ("check",), ("blueprint", "adopt"), ("plan",), ("push",), ("blueprint", "verify"), ("pull",), ("sync",), ("runs",),
+             ("runs", "show"), ("report", "evaluation"), ("report", "participation"), ("report", "certificates"),
+             ("report", "portfolio"), ("records", "export-person"), ("records", "purge"), ("records", "forget")]
     assert sorted(order) == sorted(PATHS), "a command is missing from this walk"
     for path in order:
         settings = portfolio_config if path == ("report", "portfolio") else config

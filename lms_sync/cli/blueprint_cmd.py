@@ -18,7 +18,7 @@ from lms_sync.blueprint.drift import compute_drift
 from lms_sync.blueprint.observe import observe_blueprint
 from lms_sync.blueprint.rendering import render_blueprint_text
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
-from lms_sync.cli.output import emit_json, json_option
+from lms_sync.cli.output import emit_json, error_object, json_option
 from lms_sync.exit_codes import ExitCode
 from lms_sync.limits import MAX_TIMESTAMP
 from lms_sync.templates import MANIFEST_NAME, CourseTemplate, TemplateError, load_template
@@ -79,8 +79,9 @@ def build_command(app: AppContext, template_name: str, output: Path | None, time
 
 @blueprint_group.command("adopt")
 @click.argument("template_name", metavar="TEMPLATE")
+@json_option
 @pass_app
-def adopt_command(app: AppContext, template_name: str) -> None:
+def adopt_command(app: AppContext, template_name: str, as_json: bool) -> None:
     """Give the restored blueprint course of TEMPLATE its idnumber (Moodle's restore drops it)."""
     template = _load_template(app, template_name)
     try:
@@ -90,8 +91,15 @@ def adopt_command(app: AppContext, template_name: str) -> None:
     try:
         adopted = adopt_blueprint(app.moodle(), content, template_name)
     except AdoptRefused as error:
-        click.echo(f"Blueprint {content.idnumber} not adopted: {error}", err=True)
+        message = f"Blueprint {content.idnumber} not adopted: {error}"
+        if as_json:
+            emit_json(error_object(message, int(ExitCode.SOME_RUNS_FAILED)))
+        click.echo(message, err=True)
         raise SystemExit(int(ExitCode.SOME_RUNS_FAILED)) from None
+    if as_json:
+        emit_json({"blueprint": content.idnumber, "course_id": adopted.course_id, "shortname": adopted.shortname,
+                   "already": adopted.already})
+        return
     done = "already has" if adopted.already else "now has"
     click.echo(f"Blueprint {content.idnumber}: course {adopted.course_id} ({adopted.shortname}) {done} its idnumber; "
                f"check it with `lms-sync blueprint verify {template_name}`")

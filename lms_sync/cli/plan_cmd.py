@@ -6,7 +6,6 @@ Both load the same workspace; plan only reads (or, with --offline, reads nothing
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
