@@ -47,7 +47,7 @@ def test_push_applies_the_saved_plan_and_a_second_plan_is_empty(world, tmp_path)
     assert report["applied"]["enrol_manual_enrol_users"] == enrolments
     assert len(state(fake)) == 3 + 2  # three run courses, categories, users
     after = json.loads(run_cli(config, "plan", "--json").output)
-    assert set(after["summary"]) == {"unchanged"}
+    assert {kind for kind, count in after["summary"].items() if count} == {"unchanged"}
 
 
 def test_a_plan_is_refused_when_moodle_changed_after_it_was_made(world, tmp_path) -> None:

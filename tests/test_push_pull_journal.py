@@ -39,7 +39,7 @@ def test_push_and_pull_are_journaled_with_their_counts(world) -> None:
     assert run_cli(config, "push").exit_code == 0
     assert run_cli(config, "pull", "kvz-2027-01").exit_code == 0
 
-    runs = json.loads(run_cli(config, "runs", "--json").output)
+    runs = json.loads(run_cli(config, "runs", "--json").output)["runs"]
 
     pull, push = runs[0], runs[1]
     assert (push["command"], push["status"], pull["command"], pull["status"]) == ("push", "ok", "pull", "ok")
@@ -57,7 +57,7 @@ def test_a_refused_plan_is_journaled_as_failed_with_its_reason(world, tmp_path) 
 
     assert run_cli(config, "push", "--plan", str(path)).exit_code == 2
 
-    [refused] = json.loads(run_cli(config, "runs", "--json").output)
+    [refused] = json.loads(run_cli(config, "runs", "--json").output)["runs"]
     assert refused["command"] == "push" and refused["status"] == "failed"
     assert "site (categories, accounts) changed" in refused["errors"][0]["message"]
     assert fake.write_calls() == 0
