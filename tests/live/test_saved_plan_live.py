@@ -59,7 +59,7 @@ def test_moodle_holds_what_the_saved_plan_showed_and_a_second_plan_is_empty(worl
     sections = {s["section"]: s["name"] for s in live_moodle.ws("core_course_get_contents", courseid=made["id"])}
     assert all(sections[c["fields"]["section_number"]] == c["fields"]["name"][1] for c in planned.get(("section", "rename"), []))
     again = json.loads(cli(config, "plan", "--json").output)
-    assert set(again["summary"]) == {"unchanged"}, again["summary"]
+    assert {kind for kind, count in again["summary"].items() if count} == {"unchanged"}, again["summary"]
 
 
 def test_a_plan_made_stale_by_a_change_in_moodle_is_refused(world, live_moodle, tmp_path) -> None:
