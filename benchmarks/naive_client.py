@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from lms_sync.config import PushSettings
+from lms_sync.moodle.api import completion, people
+from lms_sync.moodle.api import feedback as feedback_api
 from lms_sync.moodle.api.people import ACTIVE_IDS_ONLY
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
 from lms_sync.moodle.fields import text
-from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
-from lms_sync.pull.feedback_reading import instrument, is_anonymous
+from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.feedback_reading import instrument
 from lms_sync.push.desired import DesiredCategory, DesiredCourse
 from lms_sync.records.people import Participant
 from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot
@@ -189,17 +191,18 @@ class NaiveClient:
     def _pull_course(self, store: RecordsStore, course: DesiredCourse, release: str | None) -> None:
         record = self.client.call("core_course_get_courses_by_field", field="idnumber", value=course.idnumber)["courses"][0]
         course_id = int(record["id"])
-        active = active_user_ids(self.client.call("core_enrol_get_enrolled_users", courseid=course_id,
-                                                  options=list(ACTIVE_IDS_ONLY)))
-        users = enrolled_users(self.client.call("core_enrol_get_enrolled_users", courseid=course_id), _ignore,
-                               active=active)
-        feedbacks = self.client.call("mod_feedback_get_feedbacks_by_courses", courseids=[course_id])["feedbacks"]
+        active = people.active_ids_from(self.client.call("core_enrol_get_enrolled_users", courseid=course_id,
+                                                         options=list(ACTIVE_IDS_ONLY)))
+        members = people.members_from(self.client.call("core_enrol_get_enrolled_users", courseid=course_id), _ignore)
+        users = enrolled_users(members, active=active)
+        feedbacks, _ = feedback_api.feedbacks_from(
+            self.client.call("mod_feedback_get_feedbacks_by_courses", courseids=[course_id]))
         instruments = []
         for feedback in feedbacks:
-            items = self.client.call("mod_feedback_get_items", feedbackid=int(feedback["id"]))["items"]
-            found = instrument(feedback, items, self._response_pages(int(feedback["id"])), _ignore)
-            if not is_anonymous(feedback):
-                self.client.call("mod_feedback_get_non_respondents", feedbackid=int(feedback["id"]))
+            items = feedback_api.items_from(self.client.call("mod_feedback_get_items", feedbackid=feedback.id), _ignore)
+            found = instrument(feedback, items, self._response_pages(feedback.id), _ignore)
+            if not feedback.anonymous:
+                self.client.call("mod_feedback_get_non_respondents", feedbackid=feedback.id)
             if found is not None:
                 instruments.append(found)
         store.replace_course_snapshot(CourseSnapshot(
@@ -210,14 +213,13 @@ class NaiveClient:
             completions=tuple(self._completion(course_id, user_id) for user_id in students(users)),
         ))
 
-    def _response_pages(self, feedback_id: int) -> list[dict[str, Any]]:
-        pages: list[dict[str, Any]] = []
+    def _response_pages(self, feedback_id: int) -> list[feedback_api.Page]:
+        pages: list[feedback_api.Page] = []
         while True:
-            page = self.client.call("mod_feedback_get_responses_analysis", feedbackid=feedback_id, page=len(pages),
-                                    perpage=self.page_size)
+            page = feedback_api.page_from(self.client.call("mod_feedback_get_responses_analysis", feedbackid=feedback_id,
+                                                           page=len(pages), perpage=self.page_size))
             pages.append(page)
-            total = max(int(page.get("totalattempts") or 0), int(page.get("totalanonattempts") or 0))
-            if len(pages) * self.page_size >= total:
+            if len(pages) * self.page_size >= page.total:
                 return pages
 
     def _completion(self, course_id: int, user_id: int) -> CompletionRecord:
@@ -229,4 +231,5 @@ class NaiveClient:
             status = None
         activities = self.client.call("core_completion_get_activities_completion_status", courseid=course_id,
                                       userid=user_id)
-        return completion_record(user_id, status, activities, _ignore)
+        return completion_record(user_id, completion.course_completion_from(status),
+                                 completion.activity_states_from(activities, _ignore))

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lms_sync.pull.feedback_reading import Choices, Question
+from lms_sync.moodle.api.feedback import item_from
+from lms_sync.pull.feedback_reading import stored_answer
 from lms_sync.records.snapshot import EnrolledUser, FeedbackAnswer, FeedbackAttempt, FeedbackInstrument, FeedbackItem
 from lms_sync.records.store import RecordsStore
 from tests.reports_samples import JOERG, PETRA, workshop_run
@@ -37,7 +38,7 @@ PACE = _choice_item(31, "tempo_wahl", "Wie war das Tempo?", "d>>>>>zu schnell|ge
 
 def _chosen(item: FeedbackItem, rawval: str) -> FeedbackAnswer:
     """The answer exactly as the pull stores Moodle's rawval ("1|2": the 1-based positions chosen)."""
-    answer = Question(item, Choices.parse(item.presentation)).answer(rawval)
+    answer = stored_answer(item_from({"id": item.item_id, "typ": item.typ, "presentation": item.presentation}), rawval)
     assert answer is not None
     return answer
 

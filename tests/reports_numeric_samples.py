@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lms_sync.pull.feedback_reading import Choices, Question
+from lms_sync.moodle.api.feedback import item_from
+from lms_sync.pull.feedback_reading import stored_answer
 from lms_sync.records.snapshot import EnrolledUser, FeedbackAnswer, FeedbackAttempt, FeedbackInstrument, FeedbackItem
 from lms_sync.records.store import RecordsStore
 from tests.records_samples import RATED
@@ -28,8 +29,7 @@ PRACTICE = FeedbackItem(
 
 def _given(item: FeedbackItem, rawval: str) -> FeedbackAnswer:
     """The answer exactly as the pull stores Moodle's rawval (a number, or the chosen option's position)."""
-    choices = Choices.parse(item.presentation) if item.typ == PRACTICE.typ else Choices((), ())
-    answer = Question(item, choices).answer(rawval)
+    answer = stored_answer(item_from({"id": item.item_id, "typ": item.typ, "presentation": item.presentation}), rawval)
     assert answer is not None
     return answer
 

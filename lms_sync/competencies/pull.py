@@ -46,79 +46,49 @@ def _answers(client: MoodleClient, calls: Sequence[tuple[str, Mapping[str, Any]]
 
 def course_competencies(client: MoodleClient, course_id: int) -> list[Competency]:
     """The competencies linked to the course, each with its framework's idnumber and shortname."""
-    linked = [entry["competency"] for entry in ask(client, api.course_competencies(course_id))]
-    framework_ids = sorted({int(competency["competencyframeworkid"]) for competency in linked})
-    frameworks = {}
-    for framework_id, framework in zip(
-            framework_ids, _answers(client, [api.read_framework(i) for i in framework_ids]), strict=True):
-        if framework is not None:
-            frameworks[framework_id] = framework
+    linked = api.course_competencies_from(ask(client, api.course_competencies(course_id)))
+    framework_ids = sorted({competency.frameworkid for competency in linked})
+    frameworks = {framework_id: api.framework_from(answer) for framework_id, answer in zip(
+        framework_ids, _answers(client, [api.read_framework(i) for i in framework_ids]), strict=True) if answer}
     return [
         Competency(
-            competency_id=int(c["id"]), idnumber=c["idnumber"], shortname=c["shortname"],
-            parent_id=int(c["parentid"]) or None, framework_id=int(c["competencyframeworkid"]),
-            framework_idnumber=frameworks[int(c["competencyframeworkid"])]["idnumber"],
-            framework_shortname=frameworks[int(c["competencyframeworkid"])]["shortname"],
+            competency_id=c.id, idnumber=c.idnumber, shortname=c.shortname, parent_id=c.parentid or None,
+            framework_id=c.frameworkid, framework_idnumber=frameworks[c.frameworkid].idnumber,
+            framework_shortname=frameworks[c.frameworkid].shortname,
         )
         for c in linked
-        if int(c["competencyframeworkid"]) in frameworks
+        if c.frameworkid in frameworks
     ]
 
 
-def _evidence_notes(evidence: Sequence[Mapping[str, Any]]) -> str:
-    """The trainers' notes on the evidence, oldest first (Moodle lists newest first)."""
-    ordered = sorted(evidence, key=lambda item: (int(item.get("timecreated") or 0), int(item.get("id") or 0)))
-    return "\n".join(str(item["note"]).strip() for item in ordered if str(item.get("note") or "").strip())
-
-
-def _course_rating(user_id: int, competency_id: int, summary: Mapping[str, Any]) -> CompetencyRating | None:
-    details = summary.get("usercompetencysummary") or {}
-    rated = details.get("usercompetencycourse") or {}
-    if rated.get("grade") is None:
-        return None  # not rated yet: nothing worth keeping about the person
+def _stored(user_id: int, competency_id: int, rating: api.Rating, plan: api.Plan | None = None) -> CompetencyRating:
     return CompetencyRating(
-        user_id=user_id, competency_id=competency_id, rating=int(rated["grade"]),
-        proficient=None if rated.get("proficiency") is None else bool(rated["proficiency"]),
-        grade_label=str(rated.get("gradename") or ""), evidence_note=_evidence_notes(details.get("evidence") or []),
-        rated_at=rated.get("timemodified"),
+        user_id=user_id, competency_id=competency_id, rating=rating.grade, proficient=rating.proficient,
+        grade_label=rating.gradename, evidence_note=rating.evidence_note, rated_at=rating.timemodified,
+        plan_id=plan.id if plan else None, plan_name=plan.name if plan else "",
     )
 
 
 def _course_ratings(client: MoodleClient, course_id: int, users: Sequence[int],
                     competencies: Sequence[Competency]) -> list[CompetencyRating]:
     pairs = [(user, competency.competency_id) for user in users for competency in competencies]
-    calls = [api.user_summary_in_course(user, competency, course_id)
-             for user, competency in pairs]
-    ratings = [_course_rating(user, competency, summary)
+    calls = [api.user_summary_in_course(user, competency, course_id) for user, competency in pairs]
+    ratings = [(user, competency, api.course_rating_from(summary))
                for (user, competency), summary in zip(pairs, _answers(client, calls), strict=True) if summary]
-    return [rating for rating in ratings if rating is not None]
-
-
-def _plan_rating(user_id: int, plan: Mapping[str, Any], entry: Mapping[str, Any]) -> CompetencyRating | None:
-    # A completed plan keeps its frozen rating in usercompetencyplan; an active one shows the live usercompetency.
-    rated = entry.get("usercompetencyplan") or entry.get("usercompetency") or {}
-    if rated.get("grade") is None:
-        return None
-    return CompetencyRating(
-        user_id=user_id, competency_id=int(entry["competency"]["id"]), rating=int(rated["grade"]),
-        proficient=None if rated.get("proficiency") is None else bool(rated["proficiency"]),
-        grade_label=str(rated.get("gradename") or ""), rated_at=rated.get("timemodified"),
-        plan_id=int(plan["id"]), plan_name=str(plan.get("name") or ""),
-    )
+    return [_stored(user, competency, rating) for user, competency, rating in ratings if rating is not None]
 
 
 def _plan_ratings(client: MoodleClient, users: Sequence[int], competency_ids: Collection[int]) -> list[CompetencyRating]:
     plans_per_user = _answers(client, [api.user_plans(user) for user in users])
-    plans = [(user, plan) for user, found in zip(users, plans_per_user, strict=True) for plan in found or []]
-    entries = _answers(client, [api.plan_competencies(int(plan["id"])) for _, plan in plans])
-    ratings = [
-        _plan_rating(user, plan, entry)
+    plans = [(user, plan) for user, found in zip(users, plans_per_user, strict=True) for plan in api.plans_from(found)]
+    entries = _answers(client, [api.plan_competencies(plan.id) for _, plan in plans])
+    return [
+        _stored(user, competency_id, rating, plan)
         for (user, plan), listed in zip(plans, entries, strict=True)
-        for entry in listed or []
+        for competency_id, rating in api.plan_ratings_from(listed)
         # Only the competencies this course develops: the consultation is about them, not the whole plan.
-        if int(entry["competency"]["id"]) in competency_ids
+        if competency_id in competency_ids and rating is not None
     ]
-    return [rating for rating in ratings if rating is not None]
 
 
 def pull_ratings(client: MoodleClient, course_id: int, opted_in_user_ids: Collection[int]) -> CompetencyPull:

@@ -18,12 +18,13 @@ from pydantic import ValidationError
 from lms_sync.competencies.pull import CompetencyPull, pull_ratings
 from lms_sync.moodle.api import completion, people
 from lms_sync.moodle.api import feedback as feedback_api
+from lms_sync.moodle.api.courses import Course
+from lms_sync.moodle.api.feedback import Feedback
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
-from lms_sync.moodle.fields import text
-from lms_sync.pull.enrolment_reading import active_user_ids, completion_record, enrolled_users, students
-from lms_sync.pull.feedback_reading import instrument, is_anonymous
-from lms_sync.pull.reading_support import Skip, moodle_time, reason
+from lms_sync.moodle.fields import Skip, moodle_time, prefixed, reason
+from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
+from lms_sync.pull.feedback_reading import instrument, title
 from lms_sync.pull.targets import CourseTarget
 from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot, EnrolledUser, FeedbackInstrument
 
@@ -83,16 +84,16 @@ class CourseReader:
         self.page_size = page_size
         self.opted_in = opted_in
 
-    def read(self, target: CourseTarget, course: Mapping[str, Any], feedbacks: Sequence[Mapping[str, Any]]) -> CourseRead:
-        """Everything lms-sync keeps about `course` (a `moodle.api.courses.by_field` record)."""
+    def read(self, target: CourseTarget, course: Course, feedbacks: Sequence[Feedback]) -> CourseRead:
+        """Everything lms-sync keeps about `course`."""
         skipped: list[str] = []
 
         def skip(message: str) -> None:
             log.warning("%s: %s (skipped)", target.label, message)
             skipped.append(message)
 
-        course_id = int(course["id"])
-        feedback_ids = [int(feedback["id"]) for feedback in feedbacks]
+        course_id = course.id
+        feedback_ids = [feedback.id for feedback in feedbacks]
         first: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {
             ("users", 0): people.enrolled_users(course_id),
             ("active_users", 0): people.enrolled_users(course_id, people.ACTIVE_IDS_ONLY),
@@ -100,16 +101,18 @@ class CourseReader:
         for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
             first[("items", feedback_id)] = feedback_api.items(feedback_id)
             first[("responses", feedback_id)] = feedback_api.responses(feedback_id, 0, self.page_size)
-            if not is_anonymous(feedback):  # Moodle refuses anonymous ones (errorcode "anonymous")
+            if not feedback.anonymous:  # Moodle refuses anonymous ones (errorcode "anonymous")
                 first[("non_respondents", feedback_id)] = feedback_api.non_respondents(feedback_id)
         answers = read_keyed(self.client, first)
         listed = checked(answers[("users", 0)], "enrolled users") or []
-        users = enrolled_users(listed, skip, active=self._active_user_ids(answers[("active_users", 0)], skip))
+        users = enrolled_users(people.members_from(listed, skip),
+                               active=self._active_user_ids(answers[("active_users", 0)], skip))
         if listed and not users:
             # Storing nobody would erase the course's participants from the records: a site setting hides them.
             raise CourseReadError(f"none of the {len(listed)} enrolled users could be read (are e-mail addresses "
                                   "hidden from the web-service user? it needs moodle/course:viewhiddenuserfields)")
-        pages = {fid: [checked(answers[("responses", fid)], f"responses to feedback {fid}") or {}] for fid in feedback_ids}
+        pages = {fid: [feedback_api.page_from(checked(answers[("responses", fid)], f"responses to feedback {fid}"))]
+                 for fid in feedback_ids}
 
         second: dict[tuple[str, int, int], tuple[str, Mapping[str, Any]]] = {}
         for user_id in students(users):
@@ -121,17 +124,18 @@ class CourseReader:
         more = read_keyed(self.client, second)
         for (kind, feedback_id, _), result in more.items():
             if kind == "page":
-                pages[feedback_id].append(checked(result, f"responses to feedback {feedback_id}") or {})
+                pages[feedback_id].append(feedback_api.page_from(checked(result, f"responses to feedback {feedback_id}")))
 
         ratings = self._competency_ratings(course_id, users)
         instruments: list[FeedbackInstrument] = []
         non_respondents = 0
         for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
-            items = checked(answers[("items", feedback_id)], f"items of feedback {feedback_id}") or {}
+            items = feedback_api.items_from(checked(answers[("items", feedback_id)], f"items of feedback {feedback_id}"),
+                                            prefixed(skip, f"feedback {title(feedback)!r}"))
             if ("non_respondents", feedback_id) in answers:
                 asked = checked(answers[("non_respondents", feedback_id)], f"non-respondents of feedback {feedback_id}")
-                non_respondents += int((asked or {}).get("total") or 0)
-            found = instrument(feedback, items.get("items") or [], pages[feedback_id], skip)
+                non_respondents += feedback_api.non_respondents_from(asked)
+            found = instrument(feedback, items, pages[feedback_id], skip)
             if found is not None:
                 instruments.append(found)
         try:
@@ -139,11 +143,11 @@ class CourseReader:
                 site_url=self.client.url,
                 site_release=self.site_release,
                 course_id=course_id,
-                idnumber=str(course.get("idnumber") or "") or None,
-                shortname=text(course.get("shortname")),
-                fullname=text(course.get("fullname")),
-                startdate=moodle_time(course.get("startdate")),
-                enddate=moodle_time(course.get("enddate")),
+                idnumber=course.idnumber or None,
+                shortname=course.shortname,
+                fullname=course.fullname,
+                startdate=moodle_time(course.startdate),
+                enddate=moodle_time(course.enddate),
                 run_id=target.run_id,
                 template=target.template,
                 users=users,
@@ -174,12 +178,11 @@ class CourseReader:
             skip(f"enrolment status of every user (stored as unknown): {answer} (onlyactive needs the capability "
                  "moodle/course:enrolreview)")
             return None
-        return active_user_ids(checked(answer, "active enrolments") or [])
+        return people.active_ids_from(checked(answer, "active enrolments"))
 
-    def _pages(self, first_page: Mapping[str, Any]) -> int:
+    def _pages(self, first_page: feedback_api.Page) -> int:
         """How many pages hold all named and anonymous attempts (both lists are paged alike)."""
-        total = max(int(first_page.get("totalattempts") or 0), int(first_page.get("totalanonattempts") or 0))
-        return max(1, math.ceil(total / self.page_size)) if self.page_size > 0 else 1
+        return max(1, math.ceil(first_page.total / self.page_size)) if self.page_size > 0 else 1
 
     @staticmethod
     def _completions(results: Mapping[tuple[str, int, int], Any], skip: Skip) -> tuple[CompletionRecord, ...]:
@@ -194,10 +197,10 @@ class CourseReader:
                 continue
             if isinstance(course_status, MoodleError) and course_status.errorcode in completion.NO_COURSE_COMPLETION:
                 course_status = None  # the course tracks no completion; activity completion may still be there
+            where = f"activity completion of user {user_id}"
             records.append(completion_record(
                 user_id,
-                checked(course_status, f"course completion of user {user_id}"),
-                checked(activities, f"activity completion of user {user_id}"),
-                skip,
+                completion.course_completion_from(checked(course_status, f"course completion of user {user_id}")),
+                completion.activity_states_from(checked(activities, where), prefixed(skip, where)),
             ))
         return tuple(records)

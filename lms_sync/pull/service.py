@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lms_sync.moodle.api import courses
-from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES
+from lms_sync.moodle.api import courses, site
+from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES, Feedback, feedbacks_from
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleError
-from lms_sync.moodle.functions import SITE_INFO
 from lms_sync.pull.course_reading import SITE_WIDE_ERRORS, CourseReader, CourseReadError, checked, read_keyed
 from lms_sync.pull.report import CoursePullResult, PullReport
 from lms_sync.pull.targets import CourseTarget
@@ -40,7 +39,7 @@ class _Located:
 
     target: CourseTarget
     result: CoursePullResult
-    course: dict[str, Any] | None = None
+    course: courses.Course | None = None
 
 
 def pull_courses(
@@ -98,13 +97,13 @@ class _Pull:
             for result in self.report.courses:
                 self.on_course_done(result)
             return
-        feedbacks, feedback_error = self._feedbacks([int(found.course["id"]) for found in located if found.course])
+        feedbacks, feedback_error = self._feedbacks([found.course.id for found in located if found.course])
         reader = CourseReader(self.client, site_release=release, page_size=self.page_size,
                               opted_in=self.store.opted_in_emails)
 
         def pull(found: _Located) -> CoursePullResult:
             if found.course is not None:
-                self._pull_course(reader, found, feedbacks, feedback_error)
+                self._pull_course(reader, found, found.course, feedbacks, feedback_error)
             self.on_course_done(found.result)
             return found.result
 
@@ -124,22 +123,22 @@ class _Pull:
         An all-digit `--course` value is looked up as an id and as an idnumber in the same batch; the id wins.
         A course named twice (a run and its idnumber) is pulled once.
         """
-        calls: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {("site", 0): (SITE_INFO, {})}
+        calls: dict[tuple[str, int], tuple[str, Mapping[str, Any]]] = {("site", 0): site.info()}
         for index, target in enumerate(targets):
             if target.course_id is not None:
                 calls[("id", index)] = courses.by_field("id", str(target.course_id))
             if target.idnumber:
                 calls[("idnumber", index)] = courses.by_field("idnumber", target.idnumber)
         answers = read_keyed(self.client, calls)
-        site = checked(answers[("site", 0)], "site information") or {}
+        release = site.release_from(checked(answers[("site", 0)], "site information"))
         located: list[_Located] = []
         seen: set[int] = set()
         for index, target in enumerate(targets):
             result = CoursePullResult(target.label, "ok", run_id=target.run_id, required=target.required)
             try:
                 records = [record for kind in ("id", "idnumber") if (kind, index) in calls
-                           for record in (checked(answers[(kind, index)], f"finding course {target.label}") or {}
-                                          ).get("courses") or []]
+                           for record in courses.courses_from(checked(answers[(kind, index)],
+                                                                      f"finding course {target.label}"))]
             except CourseReadError as error:
                 result.status, result.error = "failed", str(error)
                 located.append(_Located(target, result))
@@ -151,19 +150,19 @@ class _Pull:
                 located.append(_Located(target, result))
                 continue
             course = records[0]
-            if int(course["id"]) in seen:
+            if course.id in seen:
                 continue
-            seen.add(int(course["id"]))
-            run = runs.get(str(course.get("idnumber") or ""))
+            seen.add(course.id)
+            run = runs.get(course.idnumber)
             if target.run_id is None and run is not None:
                 target = target.of_run(run)
                 result.run_id = target.run_id
             located.append(_Located(target, result, course))
-        return (str(site["release"]) if site.get("release") else None), located
+        return release, located
 
-    def _feedbacks(self, course_ids: list[int]) -> tuple[dict[int, list[dict[str, Any]]], str | None]:
+    def _feedbacks(self, course_ids: list[int]) -> tuple[dict[int, list[Feedback]], str | None]:
         """Every feedback of the courses, from one call for all (split only if the form-field limit says so)."""
-        by_course: dict[int, list[dict[str, Any]]] = {course_id: [] for course_id in course_ids}
+        by_course: dict[int, list[Feedback]] = {course_id: [] for course_id in course_ids}
         if not course_ids:
             return by_course, None
         try:
@@ -173,20 +172,21 @@ class _Pull:
         except MoodleError as error:
             return by_course, f"feedback activities: {error}"
         for answer in answers:
-            for warning in (answer or {}).get("warnings") or []:
-                log.warning("feedback activities: %s", warning.get("message") or warning)
-            for feedback in (answer or {}).get("feedbacks") or []:
-                if int(feedback.get("course") or 0) in by_course and feedback.get("id"):
-                    by_course[int(feedback["course"])].append(feedback)
+            found, warnings = feedbacks_from(answer)
+            for warning in warnings:
+                log.warning("feedback activities: %s", warning)
+            for feedback in found:
+                if feedback.courseid in by_course:
+                    by_course[feedback.courseid].append(feedback)
         return by_course, None
 
     # -- one course -----------------------------------------------------------------------------------------------
 
-    def _pull_course(self, reader: CourseReader, found: _Located, feedbacks: Mapping[int, list[dict[str, Any]]],
-                     feedback_error: str | None) -> None:
-        result, course = found.result, found.course or {}
-        course_id = int(course["id"])
-        result.course_id, result.idnumber = course_id, str(course.get("idnumber") or "") or None
+    def _pull_course(self, reader: CourseReader, found: _Located, course: courses.Course,
+                     feedbacks: Mapping[int, list[Feedback]], feedback_error: str | None) -> None:
+        result = found.result
+        course_id = course.id
+        result.course_id, result.idnumber = course_id, course.idnumber or None
         started_at = datetime.now(UTC)
         if self.stop.is_set():
             result.status, result.error = "failed", f"not pulled: the pull stopped ({self.stopped_by})"

@@ -1,6 +1,6 @@
 """Counts and shares of an unrated multiple-choice item's options over a set of answers, as charts and CSV rows show them.
 
-Reads answers as the pull stores them: the chosen options' labels, several joined with "; " (`feedback_reading.Question`).
+Reads answers as the pull stores them: the chosen options' labels, several joined with "; " (`moodle.api.feedback.Item.answer`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a stored feedback item is in a report: a rated item with its scale, a choice item with its options, a numeric item
 with its allowed range, or free text.
 
-Reads options with the pull's own parser, so a scale value or option label here is exactly what the pull stored.
+Reads options with the parser the pull reads them with (`moodle.api.feedback.Choices`): labels and values match.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from lms_sync.pull.feedback_reading import CHOICE, FREE_TEXT, NUMERIC, RATED, Choices
+from lms_sync.moodle.api.feedback import CHOICE, FREE_TEXT, NUMERIC, RATED, Choices
 from lms_sync.records.queries import EvaluationItem
 
 ItemKind = Literal["rated", "choice", "numeric", "text"]

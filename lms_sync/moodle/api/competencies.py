@@ -5,9 +5,11 @@ Frameworks live in the system context (id 1) so every course category can use th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import Call, Write
+from lms_sync.moodle.fields import whole_number
 
 SYSTEM_CONTEXT_ID = 1
 """Moodle's system context always has id 1."""
@@ -85,3 +87,88 @@ def user_plans(user_id: int) -> Call:
 
 def plan_competencies(plan_id: int) -> Call:
     return "core_competency_list_plan_competencies", {"id": plan_id}
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: int
+    idnumber: str
+    shortname: str
+
+
+@dataclass(frozen=True)
+class Competency:
+    id: int
+    idnumber: str
+    shortname: str
+    parentid: int
+    """0 at the top of the framework"""
+    frameworkid: int
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A user's rating of one competency (in a course, or in a learning plan)."""
+
+    grade: int
+    proficient: bool | None
+    gradename: str
+    timemodified: int
+    evidence_note: str = ""
+    """the trainers' notes on the evidence, oldest first (ratings in a course only)"""
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: int
+    name: str
+
+
+def framework_from(answer: Any) -> Framework:
+    return Framework(id=int(answer["id"]), idnumber=str(answer.get("idnumber") or ""),
+                     shortname=str(answer.get("shortname") or ""))
+
+
+def competency_from(record: Any) -> Competency:
+    return Competency(id=int(record["id"]), idnumber=str(record.get("idnumber") or ""),
+                      shortname=str(record.get("shortname") or ""), parentid=whole_number(record.get("parentid")),
+                      frameworkid=int(record["competencyframeworkid"]))
+
+
+def course_competencies_from(answer: Any) -> list[Competency]:
+    """A `course_competencies` answer: the linked competencies."""
+    return [competency_from(entry["competency"]) for entry in answer or []]
+
+
+def _rating(rated: Any, evidence_note: str = "") -> Rating | None:
+    if not rated or rated.get("grade") is None:
+        return None  # not rated yet
+    return Rating(grade=int(rated["grade"]),
+                  proficient=None if rated.get("proficiency") is None else bool(rated["proficiency"]),
+                  gradename=str(rated.get("gradename") or ""), timemodified=whole_number(rated.get("timemodified")),
+                  evidence_note=evidence_note)
+
+
+def _evidence_notes(evidence: Any) -> str:
+    """The trainers' notes on the evidence, oldest first (Moodle lists newest first)."""
+    ordered = sorted(evidence or [], key=lambda item: (whole_number(item.get("timecreated")), whole_number(item.get("id"))))
+    return "\n".join(note for note in (str(item.get("note") or "").strip() for item in ordered) if note)
+
+
+def course_rating_from(answer: Any) -> Rating | None:
+    """A `user_summary_in_course` answer: the rating in the course with its evidence notes; None when not rated."""
+    details = (answer or {}).get("usercompetencysummary") or {}
+    return _rating(details.get("usercompetencycourse"), _evidence_notes(details.get("evidence")))
+
+
+def plans_from(answer: Any) -> list[Plan]:
+    return [Plan(id=int(plan["id"]), name=str(plan.get("name") or "")) for plan in answer or []]
+
+
+def plan_ratings_from(answer: Any) -> list[tuple[int, Rating | None]]:
+    """A `plan_competencies` answer: (competency id, rating) per competency of the plan.
+
+    A completed plan keeps its frozen rating in `usercompetencyplan`; an active one shows the live `usercompetency`.
+    """
+    return [(int(entry["competency"]["id"]), _rating(entry.get("usercompetencyplan") or entry.get("usercompetency")))
+            for entry in answer or []]

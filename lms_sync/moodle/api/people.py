@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import ArrayWrite, Call
-from lms_sync.moodle.fields import text
+from lms_sync.moodle.fields import Skip, reason, text, whole_number
 
 ENROLLED_USERS = "core_enrol_get_enrolled_users"
 ENROLLED_USERS_OF_COURSES = "core_enrol_get_enrolled_users_with_capability"
@@ -43,6 +43,25 @@ class Enrolled:
     groups: tuple[tuple[int, str], ...]
     user: User | None
     """the account, when Moodle sent its email"""
+
+
+@dataclass(frozen=True)
+class Member:
+    """One user of a course's enrolled-users listing with what the pull keeps of them."""
+
+    id: int
+    email: str
+    """lower-cased; always an address (a deleted user's hash is none)"""
+    firstname: str
+    lastname: str
+    institution: str
+    roles: tuple[str, ...]
+    """role shortnames, sorted"""
+    roleids: frozenset[int]
+    groups: tuple[str, ...]
+    """group names (unescaped), sorted"""
+    lastaccess: int
+    """the course's own last access (`lastcourseaccess`), else the site's; 0 = never"""
 
 
 def enrolled_users(course_id: int, options: Iterable[dict[str, Any]] = ()) -> Call:
@@ -91,3 +110,32 @@ def users_from(answer: Any) -> list[User]:
     """A `users_by_email` answer (a list) or a `users_matching_email` one (`{"users": [...]}`)."""
     records = answer.get("users", []) if isinstance(answer, dict) else answer
     return [user_from(record) for record in records]
+
+
+def members_from(answer: Any, skip: Skip) -> list[Member]:
+    """An `enrolled_users` answer as `Member`s, once each; a record that cannot be read is skipped with a note."""
+    members: dict[int, Member] = {}
+    for record in answer or []:
+        try:
+            email = str(record.get("email") or "").strip().lower()
+            if "@" not in email:
+                raise ValueError(f"{email!r} is not an e-mail address")
+            roles = record.get("roles") or []
+            member = Member(
+                id=int(record["id"]), email=email, firstname=text(record.get("firstname")),
+                lastname=text(record.get("lastname")), institution=text(record.get("institution")),
+                roles=tuple(sorted({str(role.get("shortname") or "") for role in roles} - {""})),
+                roleids=frozenset(whole_number(role.get("roleid")) for role in roles) - {0},
+                groups=tuple(sorted({text(group.get("name")) for group in record.get("groups") or []} - {""})),
+                lastaccess=whole_number(record.get("lastcourseaccess", record.get("lastaccess"))),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            skip(f"enrolled user {record.get('id', '?')} not stored (deleted or hidden in Moodle?): {reason(error)}")
+            continue
+        members[member.id] = member
+    return list(members.values())
+
+
+def active_ids_from(answer: Any) -> set[int]:
+    """The ids of an `ACTIVE_IDS_ONLY` listing: users whose enrolment is active now."""
+    return {user_id for user_id in (whole_number(record.get("id")) for record in answer or []) if user_id > 0}

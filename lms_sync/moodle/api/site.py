@@ -1,4 +1,4 @@
-"""The site's own settings as a web service shows them: its default and forced time zone (tool_mobile_get_config).
+"""The site itself: its release (core_webservice_get_site_info), its default and forced time zone (tool_mobile_get_config).
 
 Values come back as strings; "99" in a user's time zone means "the site's default".
 """
@@ -8,8 +8,19 @@ from __future__ import annotations
 from typing import Any
 
 from lms_sync.moodle.api.calls import Call
+from lms_sync.moodle.functions import SITE_INFO
 
 LOCATION_SETTINGS = "tool_mobile_get_config"
+
+
+def info() -> Call:
+    return SITE_INFO, {}
+
+
+def release_from(answer: Any) -> str | None:
+    """The release ("5.0.6 (Build: …)") of an `info` answer; None when Moodle does not say."""
+    release = (answer or {}).get("release")
+    return str(release) if release else None
 
 
 def location_settings() -> Call:
