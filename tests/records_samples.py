@@ -112,15 +112,13 @@ def anonymous_feedback() -> FeedbackInstrument:
         ),
         attempts=(
             FeedbackAttempt(
-                attempt_id=9,
                 anonymous=True,
-                number=1,
                 answers=(
                     FeedbackAnswer(item_id=11, numeric_value=3),
                     FeedbackAnswer(item_id=13, text_value="Etwas langsamer bei den rechtlichen Grundlagen."),
                 ),
             ),
-            FeedbackAttempt(attempt_id=8, anonymous=True, number=2, answers=(FeedbackAnswer(item_id=11, numeric_value=4),)),
+            FeedbackAttempt(anonymous=True, answers=(FeedbackAnswer(item_id=11, numeric_value=4),)),
         ),
     )
 

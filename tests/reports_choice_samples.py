@@ -69,8 +69,8 @@ def _anonymous_pace() -> FeedbackInstrument:
         anonymous=True,
         items=(PACE,),
         attempts=tuple(
-            FeedbackAttempt(attempt_id=950 + number, anonymous=True, number=number, answers=(_chosen(PACE, rawval),))
-            for number, rawval in enumerate(chosen, start=1)
+            FeedbackAttempt(anonymous=True, answers=(_chosen(PACE, rawval),))
+            for rawval in chosen
         ),
     )
 

@@ -106,12 +106,10 @@ def _anonymous_feedback(feedback_id: int) -> FeedbackInstrument:
         items=(tempo, change),
         attempts=(
             FeedbackAttempt(
-                attempt_id=901,
                 anonymous=True,
-                number=1,
                 answers=(FeedbackAnswer(item_id=11, numeric_value=2), FeedbackAnswer(item_id=13, text_value=ANONYMOUS_TEXT)),
             ),
-            FeedbackAttempt(attempt_id=902, anonymous=True, number=2, answers=(FeedbackAnswer(item_id=11, numeric_value=4),)),
+            FeedbackAttempt(anonymous=True, answers=(FeedbackAnswer(item_id=11, numeric_value=4),)),
         ),
     )
 

@@ -4,6 +4,7 @@ requests."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -93,22 +94,31 @@ def test_records_hold_what_moodle_has(fake_moodle: FakeMoodle, records_store: Re
         people.c.email == first_student.email))
     assert groups == [("Gruppe A – Verwaltung", "student")]
 
-    stored = {(attempt, item): (numeric, text) for attempt, item, numeric, text in _rows(records_store, select(
-        feedback_responses.c.moodle_attempt_id, feedback_items.c.moodle_item_id, feedback_answers.c.numeric_value,
-        feedback_answers.c.text_value).select_from(feedback_answers.join(feedback_responses).join(feedback_items)))}
     items = fake_moodle.site.feedback_items
-    expected = {(attempt.id, item_id): raw for attempt in fake_moodle.site.feedback_attempts.values()
-                for item_id, raw in attempt.values.items()}
-    assert stored.keys() == expected.keys()
-    for key, raw in expected.items():
-        numeric, text = stored[key]
-        typ = items[key[1]].typ
-        if typ == "multichoicerated":
-            assert numeric == float(raw)
-        elif typ == "multichoice":
-            assert text == ("Newsletter", "Kollegium", "Website")[int(raw) - 1] and numeric == float(raw)
-        else:
-            assert (numeric, text) == (None, raw)
+    stored: dict[tuple[int, int | None], dict[int, str]] = {}
+    for response, attempt, item, numeric, text in _rows(records_store, select(
+            feedback_responses.c.id, feedback_responses.c.moodle_attempt_id, feedback_items.c.moodle_item_id,
+            feedback_answers.c.numeric_value, feedback_answers.c.text_value)
+            .select_from(feedback_answers.join(feedback_responses).join(feedback_items))):
+        stored.setdefault((response, attempt), {})[item] = _as_rawval(items[item].typ, numeric, text)
+    attempts = fake_moodle.site.feedback_attempts.values()
+    # Named responses by Moodle's attempt id; anonymous ones carry none, so they are compared as a multiset.
+    assert {attempt: answers for (_, attempt), answers in stored.items() if attempt is not None} == {
+        a.id: a.values for a in attempts if a.anonymous_response == 2}
+    assert Counter(frozenset(answers.items()) for (_, attempt), answers in stored.items() if attempt is None) == Counter(
+        frozenset(a.values.items()) for a in attempts if a.anonymous_response == 1)
+
+
+def _as_rawval(typ: str, numeric: float | None, text: str | None) -> str:
+    """A stored answer back in Moodle's rawval form, so it can be compared with what the fake Moodle holds."""
+    if typ == "multichoicerated":
+        return str(int(numeric or 0))
+    if typ == "multichoice":
+        position = ("Newsletter", "Kollegium", "Website").index(text or "") + 1
+        assert numeric == position
+        return str(position)
+    assert numeric is None
+    return text or ""
 
 
 def test_a_repull_changes_nothing_and_a_new_answer_changes_only_itself(

@@ -30,7 +30,7 @@ from tests.records_samples import ANNA, course_snapshot
 
 
 def test_open_migrates_an_empty_database_to_the_alembic_head(records_store: RecordsStore) -> None:
-    assert head_revision() == "0004"
+    assert head_revision() == "0005"
     assert current_revision(records_store.engine) == head_revision()
     tables = set(inspect(records_store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} == tables

@@ -108,8 +108,8 @@ def test_anonymous_attempts_are_stored_without_any_link_to_a_person(records_stor
         "person_id",
         "anonymous",
         "submitted_at",
-        "number",
     }
+    assert all(row["moodle_attempt_id"] is None and row["submitted_at"] is None for row in anonymous_responses)
     assert {c.name for c in feedback_answers.c} == {"id", "response_id", "item_id", "numeric_value", "text_value"}
 
 
@@ -126,9 +126,10 @@ def test_the_database_itself_refuses_to_link_an_anonymous_response(records_store
             )
 
 
-def test_an_anonymous_attempt_cannot_carry_a_user_id() -> None:
-    with pytest.raises(ValidationError, match="anonymous attempt 9 carries a user id"):
-        FeedbackAttempt(attempt_id=9, anonymous=True, user_id=5)
+@pytest.mark.parametrize("link", [{"user_id": 5}, {"attempt_id": 9}, {"submitted_at": 1773900000}])
+def test_an_anonymous_attempt_cannot_carry_a_user_id_or_moodles_attempt_id(link: dict[str, int]) -> None:
+    with pytest.raises(ValidationError, match="an anonymous attempt carries a user id, Moodle's attempt id or a time"):
+        FeedbackAttempt(anonymous=True, **link)
 
 
 def test_a_rating_may_appear_once_in_the_course_and_once_per_plan_but_never_twice_in_one_place() -> None:

@@ -54,18 +54,20 @@ def attempts(pages: Sequence[Page], anonymous_feedback: bool, items_by_id: Mappi
     """Every attempt of all pages of `moodle.api.feedback.responses`, once each.
 
     In an anonymous feedback even entries Moodle lists as named (answered before the feedback was made anonymous)
-    are stored as anonymous: no user id, no time. Named attempts without a user id are skipped.
+    are stored as anonymous. An anonymous attempt keeps only its answers: Moodle's attempt id (its feedback_completed
+    row names the user), response number (random_response, in that row too) and time stay here, used only to read
+    each attempt once, and are named in no message. Named attempts without a user id are skipped.
     """
     found: dict[int, FeedbackAttempt] = {}
     for attempt in (attempt for page in pages for attempt in page.attempts):
-        where = f"feedback {feedback_name!r}, attempt {attempt.id or '?'}"
+        anonymous = attempt.anonymous or anonymous_feedback
+        where = f"feedback {feedback_name!r}, " + ("an anonymous attempt" if anonymous else f"attempt {attempt.id}")
         if attempt.id <= 0:
             skip(f"{where}: no attempt id")
             continue
         answers = _answers(attempt.responses, items_by_id, where, skip)
-        if attempt.anonymous or anonymous_feedback:
-            found[attempt.id] = FeedbackAttempt(attempt_id=attempt.id, anonymous=True, number=attempt.number or None,
-                                                answers=answers)
+        if anonymous:
+            found[attempt.id] = FeedbackAttempt(anonymous=True, answers=answers)
         elif attempt.userid <= 0:
             skip(f"{where}: named attempt without a user id")
         else:

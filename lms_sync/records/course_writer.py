@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
 
+from lms_sync.records import anonymous_responses
 from lms_sync.records.people import link_enrolled_users, linked_persons
 from lms_sync.records.rows import Key, TableCounts, sync_rows
 from lms_sync.records.schema import (
@@ -154,18 +155,18 @@ def _write_feedback(
     person_by_user = linked_persons(connection, site_id, named_users)
     responses: dict[Key, dict[str, Any]] = {
         (by_feedback[f.feedback_id], a.attempt_id): {
-            # An anonymous attempt has no user id by type; the schema's check constraint guards this again.
-            "person_id": None if a.anonymous else person_by_user.get(a.user_id),  # type: ignore[arg-type]
-            "anonymous": a.anonymous,
+            "person_id": person_by_user.get(a.user_id),  # type: ignore[arg-type]  # named: user_id is set
+            "anonymous": False,
             "submitted_at": a.submitted_at,
-            "number": a.number,
         }
         for f in snapshot.feedback
         for a in f.attempts
+        if not a.anonymous
     }
-    in_instruments = feedback_responses.c.instrument_id.in_(instrument_ids)
+    named_in_instruments = and_(feedback_responses.c.instrument_id.in_(instrument_ids),
+                                feedback_responses.c.anonymous.is_(False))
     response_key = ("instrument_id", "moodle_attempt_id")
-    response_result = sync_rows(connection, feedback_responses, in_instruments, response_key, responses)
+    response_result = sync_rows(connection, feedback_responses, named_in_instruments, response_key, responses)
     counts.add("feedback_responses", response_result.counts)
 
     answers = {
@@ -175,13 +176,20 @@ def _write_feedback(
         ): {"numeric_value": answer.numeric_value, "text_value": answer.text_value}
         for f in snapshot.feedback
         for a in f.attempts
+        if not a.anonymous
         for answer in a.answers
     }
-    of_responses = feedback_answers.c.response_id.in_(
-        select(feedback_responses.c.id).where(feedback_responses.c.instrument_id.in_(instrument_ids))
-    )
+    of_responses = feedback_answers.c.response_id.in_(select(feedback_responses.c.id).where(named_in_instruments))
     answer_result = sync_rows(connection, feedback_answers, of_responses, ("response_id", "item_id"), answers)
     counts.add("feedback_answers", answer_result.counts)
+
+    for f in snapshot.feedback:
+        instrument_id = by_feedback[f.feedback_id]
+        item_ids = {item.item_id: item_result.ids[(instrument_id, item.item_id)] for item in f.items}
+        anonymous = [a for a in f.attempts if a.anonymous]
+        response_counts, answer_counts = anonymous_responses.replace(connection, instrument_id, item_ids, anonymous)
+        counts.add("feedback_responses", response_counts)
+        counts.add("feedback_answers", answer_counts)
 
 
 def _write_competency_ratings(

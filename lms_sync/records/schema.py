@@ -201,15 +201,17 @@ feedback_responses = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("instrument_id", Integer, _cascade_fk("feedback_instruments.id"), nullable=False),
-    Column("moodle_attempt_id", Integer, nullable=False),
+    # Named responses only: Moodle's feedback_completed row of this id names the user, even for anonymous ones.
+    Column("moodle_attempt_id", Integer),
     # SET NULL, not CASCADE: erasing a person keeps their answers in the aggregates, unlinked.
     Column("person_id", Integer, ForeignKey("people.id", ondelete="SET NULL"), index=True),
     Column("anonymous", Boolean, nullable=False),
     Column("submitted_at", UtcDateTime),
-    Column("number", Integer),
     UniqueConstraint("instrument_id", "moodle_attempt_id"),
-    # The database itself refuses to link an anonymous attempt to anybody.
+    # The database itself refuses to link an anonymous attempt to anybody, or to Moodle's attempt and its time.
     CheckConstraint("NOT anonymous OR person_id IS NULL", name="anonymous_unlinked"),
+    CheckConstraint("NOT anonymous OR (moodle_attempt_id IS NULL AND submitted_at IS NULL)", name="anonymous_no_moodle_ids"),
+    CheckConstraint("anonymous OR moodle_attempt_id IS NOT NULL", name="named_has_attempt_id"),
 )
 
 feedback_answers = Table(

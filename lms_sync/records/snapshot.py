@@ -118,22 +118,23 @@ class FeedbackAnswer(_Frozen):
 
 
 class FeedbackAttempt(_Frozen):
-    """One submitted feedback. An anonymous attempt cannot carry a user id: the type refuses it."""
+    """One submitted feedback. An anonymous attempt carries neither a user id nor Moodle's attempt id: the type
+    refuses both, because Moodle's feedback_completed row of that id holds the user id of whoever answered."""
 
-    attempt_id: int
+    attempt_id: int | None = Field(default=None, description="Moodle's feedback_completed id; named attempts only")
     anonymous: bool
     user_id: int | None = None
     submitted_at: MoodleTime = None
-    number: int | None = Field(default=None, description="Moodle's running number of an anonymous attempt")
     answers: tuple[FeedbackAnswer, ...] = ()
 
     @model_validator(mode="after")
     def _anonymous_means_unlinked(self) -> FeedbackAttempt:
-        if self.anonymous and self.user_id is not None:
-            raise ValueError(f"anonymous attempt {self.attempt_id} carries a user id; anonymous attempts must not")
-        if not self.anonymous and self.user_id is None:
-            raise ValueError(f"named attempt {self.attempt_id} has no user id")
-        _reject_duplicates(f"answers of attempt {self.attempt_id} to items", (a.item_id for a in self.answers))
+        if self.anonymous and (self.user_id is not None or self.attempt_id is not None or self.submitted_at):
+            raise ValueError("an anonymous attempt carries a user id, Moodle's attempt id or a time; it must not")
+        if not self.anonymous and (self.user_id is None or self.attempt_id is None):
+            raise ValueError(f"named attempt {self.attempt_id} has no user id or no attempt id")
+        _reject_duplicates(f"answers of attempt {self.attempt_id or '(anonymous)'} to items",
+                           (a.item_id for a in self.answers))
         return self
 
 
@@ -150,7 +151,8 @@ class FeedbackInstrument(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackInstrument:
         _reject_duplicates(f"items of feedback {self.feedback_id}", (i.item_id for i in self.items))
-        _reject_duplicates(f"attempts of feedback {self.feedback_id}", (a.attempt_id for a in self.attempts))
+        _reject_duplicates(f"attempts of feedback {self.feedback_id}",
+                           (a.attempt_id for a in self.attempts if a.attempt_id is not None))
         if self.anonymous and any(not attempt.anonymous for attempt in self.attempts):
             raise ValueError(f"anonymous feedback {self.feedback_id} contains a named attempt")
         known_items = {item.item_id for item in self.items}

@@ -166,7 +166,8 @@ class SiteBuilders:
                              timemodified: int = NOW, random_response: int | None = None) -> FeedbackAttempt:
         """One submitted response. `answers` maps item label or id to the raw value ("4", "1|3", or text).
 
-        For an anonymous feedback the user is not stored (Moodle keeps userid 0 on anonymous attempts).
+        Moodle keeps the user id also on an anonymous attempt (feedback_completed.userid; the privacy provider exports
+        it); only the web services leave it out of `anonattempts`.
         """
         feedback = self.site.instances["feedback"][feedback_id]
         assert isinstance(feedback, Feedback)
@@ -174,7 +175,7 @@ class SiteBuilders:
         values = {by_label.get(key, key) if isinstance(key, str) else key: str(value)
                   for key, value in answers.items() if value is not None}
         attempt_id = self.site.new_id("feedback_completed")
-        attempt = FeedbackAttempt(attempt_id, feedback_id, 0 if feedback.anonymous == 1 else userid,
+        attempt = FeedbackAttempt(attempt_id, feedback_id, userid,
                                   feedback.anonymous, values,  # type: ignore[arg-type]
                                   random_response if random_response is not None else attempt_id, timemodified)
         self.site.feedback_attempts[attempt.id] = attempt

@@ -161,7 +161,7 @@ class FeedbackItem:
 class FeedbackAttempt:
     id: int
     feedback: int
-    userid: int  # 0 for anonymous attempts, as Moodle stores them
+    userid: int  # also for anonymous attempts, as Moodle stores them (0: a guest)
     anonymous_response: int  # 1 anonymous, 2 named
     values: dict[int, str]  # item id -> raw value ("3", or "1|3" for multiple answers, or text)
     random_response: int = 0

@@ -189,8 +189,6 @@ class Attempt:
     anonymous: bool
     """listed among the anonymous attempts: `userid` and `timemodified` are then 0 whatever Moodle sent"""
     userid: int
-    number: int
-    """an anonymous attempt's running number; 0 for named ones"""
     timemodified: int
     responses: tuple[tuple[int, str], ...]
     """(item id, rawval) per answered item"""
@@ -207,10 +205,11 @@ def _attempt(record: Mapping[str, Any], anonymous: bool) -> Attempt:
     responses = tuple((whole_number(r.get("id")), "" if r.get("rawval") is None else str(r.get("rawval")))
                       for r in record.get("responses") or [])
     if anonymous:
-        return Attempt(id=whole_number(record.get("id")), anonymous=True, userid=0,
-                       number=whole_number(record.get("number")), timemodified=0, responses=responses)
+        # Not even Moodle's response `number`: it is feedback_completed.random_response, in the row naming the user.
+        return Attempt(id=whole_number(record.get("id")), anonymous=True, userid=0, timemodified=0,
+                       responses=responses)
     return Attempt(id=whole_number(record.get("id")), anonymous=False, userid=whole_number(record.get("userid")),
-                   number=0, timemodified=whole_number(record.get("timemodified")), responses=responses)
+                   timemodified=whole_number(record.get("timemodified")), responses=responses)
 
 
 def page_from(answer: Any) -> Page:

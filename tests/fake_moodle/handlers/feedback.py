@@ -1,6 +1,6 @@
 """Feedback: activities, items, responses (named attempts vs anonymous `anonattempts`), analysis, non-respondents.
 
-Anonymous attempts never carry a user (Moodle stores userid 0 for them); `anonymous` is 1 anonymous, 2 named.
+Anonymous attempts are answered without a user (Moodle stores it, but never sends it); `anonymous` is 1 anonymous, 2 named.
 """
 
 from __future__ import annotations
