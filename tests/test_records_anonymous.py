@@ -128,3 +128,17 @@ def test_migration_0005_removes_stored_attempt_ids_keeps_every_answer_and_a_repu
         assert repull.changed == 0
         with store.engine.connect() as connection:
             assert _answers(connection) == answers_before
+
+
+def test_reports_list_anonymous_responses_in_one_order_however_the_rows_were_shuffled(
+        records_store: RecordsStore) -> None:
+    snapshot = _with_many_anonymous_answers(course_snapshot())
+    records_store.replace_course_snapshot(snapshot)
+    first = records_store.evaluation_data()
+    named, anonymous = snapshot.feedback
+    records_store.replace_course_snapshot(snapshot.model_copy(update={"feedback": (named,)}))
+    records_store.replace_course_snapshot(snapshot)  # stored again, in another random order
+
+    assert records_store.evaluation_data() == first
+    texts = [r.answers[13].text_value for e in first if e.anonymous for r in e.responses]
+    assert texts == sorted(texts)

@@ -164,6 +164,11 @@ def _roles_by_course(connection: Connection, course_ids: Sequence[int]) -> dict[
     return found
 
 
+def _by_content(response: EvaluationResponse) -> list[tuple[int, bool, float, str]]:
+    return sorted((item, a.numeric_value is None, a.numeric_value or 0.0, a.text_value or "")
+                  for item, a in response.answers.items())
+
+
 def _answers_by_response(connection: Connection, instrument_id: int) -> dict[int, dict[int, EvaluationAnswer]]:
     query = (
         select(
@@ -223,10 +228,15 @@ def evaluation_data(
         ).mappings()
         answers = _answers_by_response(connection, row["id"])
         responses = connection.execute(
-            select(feedback_responses.c.id, feedback_responses.c.submitted_at)
+            select(feedback_responses.c.id, feedback_responses.c.submitted_at, feedback_responses.c.anonymous)
             .where(feedback_responses.c.instrument_id == row["id"])
             .order_by(feedback_responses.c.id)
-        )
+        ).all()
+        named = [EvaluationResponse(at, answers.get(rid, {})) for rid, at, anonymous in responses if not anonymous]
+        # Anonymous rows are stored in random order (records/anonymous_responses.py); sorted by their answers, they
+        # come out the same every time and in an order that says nothing about who answered when.
+        unnamed = sorted((EvaluationResponse(at, answers.get(rid, {})) for rid, at, anonymous in responses if anonymous),
+                         key=_by_content)
         evaluations.append(
             CourseEvaluation(
                 course=_course_ref(row),
@@ -235,7 +245,7 @@ def evaluation_data(
                 participants=sum(1 for _, r in enrolled if STUDENT_ROLE in r),
                 trainer_emails=trainers,
                 items=tuple(EvaluationItem(**item) for item in items),
-                responses=tuple(EvaluationResponse(at, answers.get(rid, {})) for rid, at in responses),
+                responses=(*named, *unnamed),
             )
         )
     return evaluations
