@@ -70,6 +70,17 @@ def test_show_json_is_the_whole_template(runner: CliRunner) -> None:
     assert data["questionnaire"]["items"][1]["scale"][4] == "trifft voll zu"
 
 
+def test_show_names_the_categories_by_the_idnumbers_the_plan_gives_them(runner: CliRunner) -> None:
+    catalogue = BUNDLED_ROOT.parent / "examples" / "catalogue"
+    planned = json.loads(runner.invoke(main, ["plan", "--offline", "--json", "--catalogue", str(catalogue),
+                                              "--templates-dir", str(BUNDLED_ROOT)]).stdout)
+    shown = json.loads(invoke(runner, "show", BUNDLED_SLUG, "--json", "--templates-dir", str(BUNDLED_ROOT)).output)
+    text = invoke(runner, "show", BUNDLED_SLUG, "--templates-dir", str(BUNDLED_ROOT)).output
+
+    assert shown["category_idnumbers_in_moodle"] == [c["key"] for c in planned["categories"]]
+    assert f"idnumbers in Moodle {', '.join(shown['category_idnumbers_in_moodle'])}" in text
+
+
 def test_show_unknown_slug_names_the_known_ones(runner: CliRunner) -> None:
     result = invoke(runner, "show", "gibtsnicht", "--templates-dir", str(BUNDLED_ROOT))
     assert result.exit_code == 2

@@ -15,6 +15,7 @@ from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.output import emit_json, error_object, json_option, style
 from lms_sync.competencies.validation import competency_problems
 from lms_sync.exit_codes import ExitCode
+from lms_sync.push.desired import category_idnumbers_in_moodle
 from lms_sync.rendering import render_text
 from lms_sync.templates import (
     MANIFEST_NAME,
@@ -99,10 +100,11 @@ def show_command(app: AppContext, slug: str, as_json: bool, templates_dir: Path 
     if problems or template is None:
         _exit_with_problems(problems, f"template {slug!r} is invalid: fix the problems above", as_json)
         return
+    in_moodle = category_idnumbers_in_moodle(template, app.settings.push.idnumber_prefix)
     if as_json:
-        emit_json(template.model_dump(mode="json"))
+        emit_json({**template.model_dump(mode="json"), "category_idnumbers_in_moodle": in_moodle})
     else:
-        click.echo(render_text("template_show.txt.j2", t=template, folder=folder), nl=False)
+        click.echo(render_text("template_show.txt.j2", t=template, folder=folder, in_moodle=in_moodle), nl=False)
 
 
 @templates_group.command("validate")

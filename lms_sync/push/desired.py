@@ -120,11 +120,16 @@ class DesiredCourse:
         return f"{self.group_idnumber_prefix}{number}"
 
 
+def category_idnumbers_in_moodle(template: CourseTemplate, prefix: str) -> list[str]:
+    """The idnumbers the template's categories have in Moodle: the one naming `plan`, `push` and `templates show` use."""
+    return [f"{prefix}cat-{idnumber}" for idnumber in template.category_idnumbers]
+
+
 def _categories(template: CourseTemplate, prefix: str) -> tuple[DesiredCategory, ...]:
     result: list[DesiredCategory] = []
-    for name, idnumber in zip(template.category_path, template.category_idnumbers, strict=True):
+    for name, idnumber in zip(template.category_path, category_idnumbers_in_moodle(template, prefix), strict=True):
         result.append(DesiredCategory(
-            idnumber=f"{prefix}cat-{idnumber}",
+            idnumber=idnumber,
             name=name,
             parent_idnumber=result[-1].idnumber if result else None,
         ))
