@@ -85,6 +85,7 @@ class _Applier:
                             for idnumber, c in site.courses.items() if c.news_forum_id}
         """course idnumber -> (announcements forum id, its number of discussions as observed)"""
         self.lock = threading.Lock()
+        self.imports_started = self.imports_done = 0
         """guards the report and the step callback: imports report from their own threads"""
 
     # -- bookkeeping ----------------------------------------------------------------------------------------
@@ -204,7 +205,9 @@ class _Applier:
                 self.fail(owner, f"{courses.UPDATE_COURSES.wsfunction}: {warning.get('message')}")
 
     def start_imports(self, imports: ImportPool[tuple[RunPlan, int]]) -> None:
-        for run, change in self.live_runs(["content"]):
+        wanted = list(self.live_runs(["content"]))
+        self.imports_started = len(wanted)
+        for run, change in wanted:
             blueprint = self.site.blueprints.get(change.fields["from"])
             target = self.course_ids[run.course_idnumber]
             if blueprint is None:
@@ -215,7 +218,12 @@ class _Applier:
     def _import(self, run: RunPlan, source: int, target: int) -> bool:
         with self.lock:
             self.step(f"import {run.run_id}")
-        return self.single(run.run_id, courses.import_contents(source, target))
+        imported = self.single(run.run_id, courses.import_contents(source, target))
+        with self.lock:  # the imports are the long part of a first push: say how far they are, run by run
+            self.imports_done += 1
+            self.step(f"{'imported' if imported else 'import failed:'} {run.run_id} "
+                      f"({self.imports_done}/{self.imports_started})")
+        return imported
 
     def _after_import(self, imported: list[tuple[RunPlan, int]]) -> None:
         """The planned renames of imported sections (found by number); new courses' announcements forums looked up.
