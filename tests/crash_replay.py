@@ -13,6 +13,9 @@ import httpx
 from tests.fake_moodle import FakeMoodle
 from tests.fake_moodle.state import Site
 
+SHARDS = 4
+"""a crash sweep's crash points are split over this many test cases (index % SHARDS), so pytest-xdist spreads them"""
+
 
 @dataclass(frozen=True)
 class Exchange:

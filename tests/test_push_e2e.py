@@ -18,7 +18,7 @@ from lms_sync.moodle.encoding import count_fields
 from lms_sync.push import apply as push_module
 from lms_sync.records.store import RecordsStore
 from tests.competency_helpers import site_with_framework_scale
-from tests.crash_replay import CrashReplay
+from tests.crash_replay import SHARDS, CrashReplay
 from tests.fake_moodle import FakeMoodle
 
 REPO = Path(__file__).resolve().parents[1]
@@ -171,7 +171,9 @@ def test_a_changed_catalogue_yields_only_the_minimal_changes(world, catalogue):
     assert len(course["suspended"]) == 1 and course["suspended"][0] in ",".join(removed).lower()
 
 
-def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(httpx_mock, catalogue, tmp_path):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(httpx_mock, catalogue, tmp_path,
+                                                                                     shard):
     fake = FakeMoodle("5.0")
     replay = CrashReplay(fake)
     httpx_mock.add_callback(replay, is_reusable=True, is_optional=True)
@@ -193,7 +195,7 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
     expected = state(fake)
     total = len(replay.exchanges)
     assert total > 10
-    for index in range(total):
+    for index in range(shard, total, SHARDS):
         # The records database (and its observation cache) outlives the crash, as on the admin's machine.
         (here := tmp_path / f"crash-{index}").mkdir()
         shutil.copyfile(empty_records, here / "records.db")

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from tests.crash_replay import CrashReplay
+from tests.crash_replay import SHARDS, CrashReplay
 from tests.fake_moodle import FakeMoodle
 from tests.sync_world import Outcome, Replay, SyncWorld, make_world, records_by_course
 
@@ -130,7 +130,8 @@ def test_a_locked_records_database_is_a_clear_error_and_moodle_is_not_touched(wo
     assert world.fake.request_count == before
 
 
-def test_a_crash_before_any_request_then_a_rerun_ends_exactly_like_an_uninterrupted_sync(httpx_mock, tmp_path):
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_a_crash_before_any_request_then_a_rerun_ends_exactly_like_an_uninterrupted_sync(httpx_mock, tmp_path, shard):
     # The crashed syncs get the recorded answers of the uninterrupted one (see tests/crash_replay.py).
     crash = CrashReplay(FakeMoodle("5.0"))
     httpx_mock.add_callback(crash, is_reusable=True, is_optional=True)
@@ -141,7 +142,7 @@ def test_a_crash_before_any_request_then_a_rerun_ends_exactly_like_an_uninterrup
     reference = replay.reference()
     crash.stop()
     assert reference.requests == len(crash.exchanges) > 20
-    for index in range(reference.requests):
+    for index in range(shard, reference.requests, SHARDS):
         replay.reset()
         crash.crash_at(index)
         crashed = world.sync("sync")
