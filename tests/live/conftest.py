@@ -23,6 +23,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.live)
+            # One site for all, and the crash tests stop its web server: under pytest-xdist (`--dist loadgroup`,
+            # the default in pyproject.toml) the live tests run one after another on one worker.
+            item.add_marker(pytest.mark.xdist_group("live-moodle"))
 
 
 @pytest.fixture(scope="session")
