@@ -9,6 +9,7 @@ import pytest
 from lms_sync.catalogue import Participant
 from lms_sync.config import PushSettings, Settings
 from lms_sync.push.observed import (
+    ObservedActivityEvent,
     ObservedCategory,
     ObservedCourse,
     ObservedEvent,
@@ -52,6 +53,14 @@ def matching_site(courses) -> ObservedSite:
                                   course.startdate, course.enddate, parents[course.category_idnumber])
         observed.sections = [ObservedSection(next(next_id), n, name) for n, name in enumerate(course.section_names)]
         observed.modules = [ObservedModule(next(next_id), "assign", "Stakeholder-Landkarte", 2)]
+        observed.modules += [ObservedModule(next(next_id), "forum" if "Fallklinik" in name or "teilen" in name else
+                                            "assign", name, 1, instance=next(next_id), groupmode=mode)
+                             for name, mode in course.group_modes]
+        observed.modules.append(ObservedModule(next(next_id), "feedback", "Evaluation des Workshops", 6,
+                                               instance=next(next_id)))
+        instances = {(m.modname, m.name): m.instance for m in observed.modules}
+        observed.activity_events = [ObservedActivityEvent(next(next_id), d.modname, instances[d.modname, d.activity],
+                                                          d.eventtype, d.timestamp) for d in course.dates]
         uid = {email: users[0].id for email, users in site.users_by_email.items()}
         observed.active_roles = {uid[p.email]: {PUSH.teacher_role_id} for p in course.trainers}
         observed.active_roles |= {uid[p.email]: {PUSH.student_role_id} for p in course.participants}
@@ -61,7 +70,8 @@ def matching_site(courses) -> ObservedSite:
             observed.groups[gid] = ObservedGroup(gid, course.group_names[number - 1], course.group_idnumber(number))
             observed.group_members[gid] = {uid[email] for email, n in groups.items() if n == number}
         observed.events = [ObservedEvent(next(next_id), e.name, e.timestart, e.timeduration) for e in course.events]
-        observed.news_forum_id = next(next_id)
+        observed.news_forum_id, observed.news_forum_cmid = next(next_id), next(next_id)
+        observed.news_forum_name = course.news_forum_name or ""
         observed.post_subjects = {course.welcome.subject}
         site.courses[course.idnumber] = observed
     return site
@@ -162,3 +172,65 @@ def test_renamed_events_of_lms_sync_are_reused_and_others_are_left_alone(courses
     assert [(c.action, c.fields["replaces"]) for c in changes] == [("replace", e.id) for e in old]
     pruned = [c for c in diff(courses, site, PUSH, prune=True).changes() if c.action == "delete"]
     assert pruned == []  # nothing spare: every old event was reused, the trainer's is not lms-sync's
+
+
+def _dates_on_placeholder(observed: ObservedCourse, shift: int) -> None:
+    observed.activity_events = [ObservedActivityEvent(e.id, e.modname, e.instance, e.eventtype, e.timestart + shift)
+                                for e in observed.activity_events]
+
+
+def test_dates_on_the_blueprints_placeholder_day_are_moved_open_before_close_shown_in_the_runs_zone(courses):
+    site = matching_site(courses)
+    _dates_on_placeholder(site.courses[courses[0].idnumber], shift=72 * 365 * 86400)
+    plan = diff(courses, site, PUSH)
+    moves = [c for c in plan.changes() if c.kind == "date"]
+    assert [c.key for c in moves] == [
+        "Akteurslandkarte meiner Kommune: due", "Rollenspiel vorbereiten: Bürgerversammlung zum Quartiersplatz: due",
+        "Lerntagebuch: Mein Transfer in den Arbeitsalltag: due", "Evaluation des Workshops: open",
+        "Evaluation des Workshops: close"]
+    assert [c.fields["round"] for c in moves] == [1, 1, 1, 1, 2]  # earlier: open first, else Moodle refuses close
+    assert moves[0].fields["shown"][1] == "Wed 2027-03-03 23:59" and moves[0].fields["timezone"] == "Europe/Berlin"
+    assert {c.fields["timestamp"][1] for c in moves} <= {d.timestamp for d in courses[0].dates}
+
+
+def test_dates_moving_later_move_close_before_open(courses):
+    site = matching_site(courses)
+    _dates_on_placeholder(site.courses[courses[0].idnumber], shift=-30 * 86400)
+    moves = {c.key: c.fields["round"] for c in diff(courses, site, PUSH).changes() if c.kind == "date"}
+    assert moves["Evaluation des Workshops: close"] == 1 and moves["Evaluation des Workshops: open"] == 2
+
+
+def test_dates_wait_for_moodles_cron_and_a_time_of_day_no_move_can_fix_is_a_note(courses):
+    site = matching_site(courses)
+    waiting, off = site.courses[courses[0].idnumber], site.courses[courses[1].idnumber]
+    waiting.activity_events = []
+    _dates_on_placeholder(off, shift=3600)  # e.g. a site zone without the catalogue's summer time
+    plan = diff(courses, site, PUSH)
+    assert plan.is_empty, plan.changes()
+    assert "wait for Moodle's cron" in plan.runs[0].notes[0]
+    assert any("23:59" in note and "00:59" in note and "site's default time zone" in note
+               for note in plan.runs[1].notes)
+    new = diff(courses, ObservedSite.empty(), PUSH)
+    assert all("wait for the import" in run.notes[0] for run in new.runs)
+
+
+def test_a_group_mode_a_trainer_changed_and_moodles_forum_name_are_corrected(courses):
+    site = matching_site(courses)
+    course = site.courses[courses[0].idnumber]
+    fallklinik = next(m for m in course.modules if m.name.startswith("Fallklinik"))
+    course.modules[course.modules.index(fallklinik)] = ObservedModule(
+        fallklinik.id, "forum", fallklinik.name, 4, instance=fallklinik.instance, groupmode=0)
+    course.news_forum_name = "Announcements"
+    changes = diff(courses, site, PUSH).changes()
+    assert [(c.kind, c.key, c.fields) for c in changes] == [
+        ("forum", "announcements forum", {"cmid": course.news_forum_cmid, "name": ["Announcements", "Ankündigungen"]}),
+        ("groupmode", fallklinik.name, {"cmid": fallklinik.id, "groupmode": [0, 1]})]
+
+
+def test_a_course_to_import_gets_the_group_modes_its_blueprint_lacks(courses):
+    site = matching_site(courses)
+    del site.courses[courses[0].idnumber]
+    blueprint = site.blueprints[courses[0].blueprint_idnumber]
+    blueprint.modules = [ObservedModule(7, "forum", "Fallklinik: Konflikte aus der Praxis", 4, instance=3)]
+    changes = [c for c in diff(courses, site, PUSH).runs[0].changes if c.kind in ("groupmode", "forum")]
+    assert [(c.kind, c.fields["cmid"]) for c in changes] == [("forum", None), ("groupmode", None)]

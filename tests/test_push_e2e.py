@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -20,12 +22,17 @@ from lms_sync.records.store import RecordsStore
 from tests.competency_helpers import site_with_framework_scale
 from tests.crash_replay import SHARDS, CrashReplay
 from tests.fake_moodle import FakeMoodle
+from tests.fake_moodle.state import Forum
 
 REPO = Path(__file__).resolve().parents[1]
 BLUEPRINT_IDNUMBER = "blueprint-kommune-zivilgesellschaft-v1"
 SECTIONS = ["Willkommen", "Ankommen & Erwartungen", "Akteure, Motivationen und Rollen", "Vertrauen aufbauen und sichern",
             "Konflikte bearbeiten", "Repräsentative Demokratie & Transfer in den Verwaltungsalltag",
             "Evaluation & Kompetenzberatung"]
+_BERLIN = ZoneInfo("Europe/Berlin")
+PLACEHOLDER_DUE = int(datetime(2099, 1, 4, 23, 59, tzinfo=_BERLIN).timestamp())
+PLACEHOLDER_OPEN = int(datetime(2099, 1, 4, 18, 0, tzinfo=_BERLIN).timestamp())
+PLACEHOLDER_CLOSE = int(datetime(2099, 1, 18, 23, 59, tzinfo=_BERLIN).timestamp())
 
 
 def seed_blueprint(fake: FakeMoodle) -> int:
@@ -33,11 +40,12 @@ def seed_blueprint(fake: FakeMoodle) -> int:
     course = fake.add_course("Blueprint: Kommunalverwaltung und Zivilgesellschaft (v1)", "BP-KVZ-v1",
                              category=category.id, idnumber=BLUEPRINT_IDNUMBER, news_forum=False,
                              section_names=SECTIONS[1:])
-    fake.add_assign(course.id, "Akteurslandkarte meiner Kommune", section=2)
-    fake.add_forum(course.id, "Fallklinik", section=4)
+    # The blueprint's dates lie on its placeholder day, 4 January 2099, at the template's times of day (Berlin).
+    fake.add_assign(course.id, "Akteurslandkarte meiner Kommune", section=2, duedate=PLACEHOLDER_DUE)
+    fake.add_module(course.id, "forum", "Fallklinik: Konflikte aus der Praxis", section=4, kind=Forum, groupmode=1)
     fake.add_feedback(course.id, "Evaluation des Workshops", anonymous=False, section=6,
                       items=[{"typ": "textarea", "name": "Was nehmen Sie mit?", "label": "mitnehmen",
-                              "presentation": "60|5"}])
+                              "presentation": "60|5"}], timeopen=PLACEHOLDER_OPEN, timeclose=PLACEHOLDER_CLOSE)
     return course.id
 
 

@@ -40,6 +40,8 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_group_add_group_members",
         "core_calendar_create_calendar_events",
         "core_calendar_delete_calendar_events",
+        "core_calendar_update_event_start_day",
+        "core_courseformat_update_course",
         "mod_forum_add_discussion",
         # lms_sync.push.competencies
         "core_competency_list_competency_frameworks",

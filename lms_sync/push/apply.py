@@ -84,6 +84,11 @@ class _Applier:
         self.news_forums = {idnumber: (c.news_forum_id, c.news_forum_discussions)
                             for idnumber, c in site.courses.items() if c.news_forum_id}
         """course idnumber -> (announcements forum id, its number of discussions as observed)"""
+        self.news_forum_cmids = {idnumber: c.news_forum_cmid for idnumber, c in site.courses.items()
+                                 if c.news_forum_cmid}
+        """course idnumber -> the announcements forum's course module (what a rename names)"""
+        self.imported_cmids: dict[str, dict[str, int]] = {}
+        """course idnumber -> activity name -> course module id, for the courses this push imported into"""
         self.lock = threading.Lock()
         self.imports_started = self.imports_done = 0
         """guards the report and the step callback: imports report from their own threads"""
@@ -242,6 +247,7 @@ class _Applier:
         for (run, course_id), sections in zip(imported, results, strict=False):
             payload = contents_payload(checked(sections))
             ids = {number: section_id for section_id, number, _ in payload["sections"]}
+            self.imported_cmids[run.course_idnumber] = {module[2]: module[0] for module in payload["modules"]}
             planned = [c for c in run.changes if c.kind == "section" and c.fields["section_id"] is None]
             for change in planned:
                 if change.fields["section_number"] in ids:
@@ -256,6 +262,7 @@ class _Applier:
                 idnumber = by_course.get(forum.courseid)
                 if idnumber and forum.type == "news" and idnumber not in self.news_forums:
                     self.news_forums[idnumber] = (forum.id, forum.discussions)
+                    self.news_forum_cmids[idnumber] = forum.cmid
         renames += [(run, change.fields["section_id"], change.fields["name"][1])
                     for run, change in self.live_runs(["section"]) if change.fields["section_id"] is not None]
         for run, section_id, name in renames:
@@ -360,6 +367,45 @@ class _Applier:
             for warning in (result or {}).get("warnings", []):
                 self.fail(chunk[0][0], f"{calendar.CREATE_EVENTS.wsfunction}: {warning.get('message')}")
 
+    def activities(self) -> None:
+        """Renamed announcements forums, corrected group modes (one call per course and mode), then the moved dates:
+        a feedback's date that must go first in one round, its partner in the next."""
+        writes: list[tuple[RunPlan, Write, int]] = []
+        for run, change in self.live_runs(["forum"]):
+            cmid = change.fields["cmid"] or self.news_forum_cmids.get(run.course_idnumber)
+            if cmid is None:
+                self.fail(run.run_id, "the course has no announcements forum to rename")
+                continue
+            writes.append((run, contents.rename_activity(cmid, change.fields["name"][1]), 1))
+        modes: dict[tuple[str, int], tuple[RunPlan, list[int]]] = {}
+        for run, change in self.live_runs(["groupmode"]):
+            cmid = change.fields["cmid"] or self.imported_cmids.get(run.course_idnumber, {}).get(change.key)
+            if cmid is None:
+                self.fail(run.run_id, f"activity {change.key!r} is missing after the import")
+                continue
+            modes.setdefault((run.run_id, change.fields["groupmode"][1]), (run, []))[1].append(cmid)
+        writes += [(run, contents.set_group_mode(self.course_ids[run.course_idnumber], cmids, mode), len(cmids))
+                   for (_, mode), (run, cmids) in modes.items()]
+        moves = self.live_runs(["date"])
+        touched: set[int] = set()
+        for round_ in (0, 1, 2):
+            if round_:
+                writes = [(run, calendar.move_to_day(c.fields["event_id"], c.fields["timestamp"][1]), 1)
+                          for run, c in moves if c.fields["round"] == round_ and run.run_id not in self.report.failed_runs]
+            if not writes:
+                continue
+            self.step("activities" if round_ == 0 else "dates")
+            for (run, write, items), result in zip(writes, send_many(self.client, [w for _, w, _ in writes]), strict=True):
+                if isinstance(result, MoodleError):
+                    if _fatal(result):
+                        raise result
+                    self.fail(run.run_id, f"{write.wsfunction}: {result}")
+                    continue
+                self.count(write.wsfunction, items)
+                touched.add(self.course_ids[run.course_idnumber])
+        if self.cache and touched:  # each of these writes raised the course's revision past the cached one
+            self.cache.put_many("contents", self._read_contents(sorted(touched)))
+
     def posts(self) -> None:
         """All welcome posts in as few requests as Moodle allows; one whose answer was lost is never sent again."""
         posts = []
@@ -400,6 +446,7 @@ class _Applier:
                 phase()
             imported = imports.wait()
         self._after_import(imported)
+        self.activities()
         self.posts()
 
 

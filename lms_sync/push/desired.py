@@ -107,6 +107,9 @@ class DesiredCourse:
     """the catalogue's: accounts lms-sync creates get it, and activity dates are days in it"""
     dates: tuple[DesiredDate, ...] = field(default=())
     news_forum_name: str | None = None
+    group_modes: tuple[tuple[str, int], ...] = field(default=())
+    """(activity name, Moodle group mode) for the activities that work with groups: the template's group work in
+    separate (1) or visible (2) groups, every other forum and assignment for everyone (0)"""
 
     @property
     def category_idnumber(self) -> str:
@@ -134,6 +137,11 @@ def _categories(template: CourseTemplate, prefix: str) -> tuple[DesiredCategory,
             parent_idnumber=result[-1].idnumber if result else None,
         ))
     return tuple(result)
+
+
+GROUP_MODES = {None: 0, "separate": 1, "visible": 2}
+_GROUP_AWARE = ("assign", "forum")
+"""activity types whose group mode means something (a page or label has none)"""
 
 
 def group_count(participants: int, size_min: int, size_max: int) -> int:
@@ -193,4 +201,5 @@ def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSetting
         dates=tuple(DesiredDate(activity=names[d.key], modname=d.modname, eventtype=d.eventtype,
                                 timestamp=to_unix(d.moment)) for d in run_dates(template, run.sessions, zone)),
         news_forum_name=template.news_forum_name,
+        group_modes=tuple((a.name, GROUP_MODES[a.group_mode]) for a in template.activities if a.type in _GROUP_AWARE),
     )

@@ -41,13 +41,20 @@ def contents_payload(answer: Sequence[dict[str, Any]]) -> dict[str, list[list[An
     """Sections and modules from a contents answer, names unescaped, as the cache stores them."""
     return {
         "sections": [[s.id, s.number, s.name] for s in contents.sections_from(answer)],
-        "modules": [[m.id, m.modname, m.name, m.section] for m in contents.modules_from(answer)],
+        "modules": [[m.id, m.modname, m.name, m.section, m.instance, m.groupmode]
+                    for m in contents.modules_from(answer)],
     }
+
+
+def _complete(payload: dict[str, list[list[Any]]]) -> bool:
+    """A cached payload of an older lms-sync lacks the modules' instance ids and group modes: read it again."""
+    return all(len(module) == 6 for module in payload["modules"])
 
 
 def add_contents(course: ObservedCourse, payload: dict[str, list[list[Any]]]) -> None:
     course.sections = [ObservedSection(id=i, number=n, name=name) for i, n, name in payload["sections"]]
-    course.modules = [ObservedModule(id=i, modname=m, name=name, section=n) for i, m, name, n in payload["modules"]]
+    course.modules = [ObservedModule(id=i, modname=m, name=name, section=n, instance=instance, groupmode=mode)
+                      for i, m, name, n, instance, mode in payload["modules"]]
 
 
 def observe(client: MoodleClient, wanted: Sequence[DesiredCourse], *, cache: ObservationCache | None = None,
@@ -105,10 +112,15 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[Observe
         if owner is not None and forum.type == "news":
             if owner.news_forum_id is None:
                 owner.news_forum_id, owner.news_forum_discussions = forum.id, forum.discussions
+                owner.news_forum_cmid, owner.news_forum_name = forum.cmid, forum.name
             owner.news_forum_cmids.add(forum.cmid)
-    for event in calendar.course_events_from(checked(results[-1])):
+    events = checked(results[-1])
+    for event in calendar.course_events_from(events):
         if (owner := by_id.get(event.courseid)) is not None:
             owner.events.append(event)
+    for activity_event in calendar.activity_events_from(events):
+        if (owner := by_id.get(activity_event.courseid)) is not None:
+            owner.activity_events.append(activity_event)
 
 
 def _enrolled_users_calls(client: MoodleClient, course_ids: Sequence[int]) -> list[Call]:
@@ -142,6 +154,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     """Contents and welcome posts the cache cannot vouch for, the idnumbers of the members' groups, unknown accounts."""
     runs = [(desired, site.courses[desired.idnumber]) for desired in wanted if desired.idnumber in site.courses]
     payloads = cache.get_many("contents", {c.id: c.cacherev for _, c in runs}) if cache else {}
+    payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}
     welcome = {c.news_forum_id: (d.welcome.subject, c) for d, c in runs
                if d.welcome and c.news_forum_id is not None and c.news_forum_discussions}
     stored = cache.get_many("discussions", {f: c.news_forum_discussions for f, (_, c) in welcome.items()}) if cache else {}
@@ -207,6 +220,7 @@ def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: S
                  if d.idnumber not in site.courses or not site.courses[d.idnumber].content_modules()}
     blueprints = [site.blueprints[i] for i in sorted(importing) if i in site.blueprints]
     payloads = cache.get_many("contents", {b.id: b.cacherev for b in blueprints}) if cache else {}
+    payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}
     unread = [b for b in blueprints if b.id not in payloads]
     for blueprint, answer in zip(unread, client.read_many([contents.contents(b.id) for b in unread]), strict=True):
         payloads[blueprint.id] = contents_payload(checked(answer))

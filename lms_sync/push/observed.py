@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lms_sync.moodle.api.calendar import Event
+from lms_sync.moodle.api.calendar import ActivityEvent, Event
 from lms_sync.moodle.api.contents import Module, Section
 from lms_sync.moodle.api.courses import Category
 from lms_sync.moodle.api.groups import Group
@@ -20,6 +20,7 @@ ObservedSection = Section
 ObservedModule = Module
 ObservedGroup = Group
 ObservedEvent = Event
+ObservedActivityEvent = ActivityEvent
 
 
 @dataclass
@@ -43,7 +44,11 @@ class ObservedCourse:
     groups: dict[int, ObservedGroup] = field(default_factory=dict)
     """group id -> group: the groups that have members, or all of them when the course's list was read"""
     events: list[ObservedEvent] = field(default_factory=list)
+    activity_events: list[ObservedActivityEvent] = field(default_factory=list)
+    """the events of the activities' dates (due, open, close): none until Moodle's cron has run after an import"""
     news_forum_id: int | None = None
+    news_forum_cmid: int | None = None
+    news_forum_name: str = ""
     news_forum_cmids: set[int] = field(default_factory=set)
     news_forum_discussions: int = 0
     post_subjects: set[str] = field(default_factory=set)
@@ -53,6 +58,9 @@ class ObservedCourse:
         """The group lms-sync made with `idnumber`, else the one called `name` (Moodle keeps names unique per course)."""
         by_idnumber = next((g.id for g in self.groups.values() if g.idnumber == idnumber), None)
         return by_idnumber or next((g.id for g in self.groups.values() if g.name == name), None)
+
+    def module_named(self, modname: str, name: str) -> ObservedModule | None:
+        return next((m for m in self.modules if m.modname == modname and m.name == name), None)
 
     def content_modules(self) -> list[ObservedModule]:
         """Modules other than announcements forums (every course gets its own when it is created)."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from lms_sync.catalogue import Person
 from lms_sync.config import PushSettings
@@ -15,8 +17,9 @@ from lms_sync.push.desired import DesiredCategory, DesiredCourse
 from lms_sync.push.observed import ObservedCourse, ObservedSite
 from lms_sync.small_groups import allocate
 
-Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post"]
-Action = Literal["create", "update", "import", "rename", "enrol", "suspend", "add", "replace", "post", "delete"]
+Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post",
+               "forum", "groupmode", "date"]
+Action = Literal["create", "update", "import", "rename", "enrol", "suspend", "add", "replace", "post", "delete", "move"]
 COURSE_FIELDS = ("fullname", "shortname", "summary", "startdate", "enddate")
 
 
@@ -38,6 +41,8 @@ class RunPlan:
     problems: list[str] = field(default_factory=list)
     blocked: bool = False
     """a problem stops the whole run (e.g. its blueprint course is missing)"""
+    notes: list[str] = field(default_factory=list)
+    """what push cannot do yet or at all, without stopping the run (dates waiting for Moodle's cron)"""
 
 
 @dataclass
@@ -259,6 +264,91 @@ def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | No
             "subject": course.welcome.subject, "message": course.welcome.message}))
 
 
+def _activity_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
+                      blueprint: ObservedCourse | None) -> None:
+    """The announcements forum's name, and the activities' group modes (a trainer may have changed them).
+
+    A course still to be imported gets the blueprint's group modes with its activities, so those are compared;
+    its own forum, made with the course, and its activities get their ids once they exist (`cmid` None).
+    """
+    importing = observed is None or not observed.content_modules()
+    if course.news_forum_name is not None:
+        if observed is None or observed.news_forum_cmid is None:
+            run.changes.append(Change("forum", "rename", "announcements forum", {
+                "cmid": None, "name": [None, course.news_forum_name]}))
+        elif observed.news_forum_name != course.news_forum_name:
+            run.changes.append(Change("forum", "rename", "announcements forum", {
+                "cmid": observed.news_forum_cmid, "name": [observed.news_forum_name, course.news_forum_name]}))
+        else:
+            run.unchanged += 1
+    source = blueprint if importing else observed
+    if source is None:
+        return  # offline: the blueprint's activities are not known
+    for name, mode in course.group_modes:
+        module = next((m for m in source.modules if m.name == name and m.modname in ("assign", "forum")), None)
+        if module is None:
+            continue
+        if module.groupmode == mode:
+            run.unchanged += 1
+        else:
+            run.changes.append(Change("groupmode", "update", name, {"cmid": None if importing else module.id,
+                                                                   "groupmode": [module.groupmode, mode]}))
+
+
+_DAY_MOVE_REACH = 12 * 3600
+"""a date off by less cannot be fixed by moving its day: Moodle keeps the event's time of day"""
+
+
+def _shown(timestamp: int, zone: str) -> str:
+    return datetime.fromtimestamp(timestamp, ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan) -> None:
+    """Moves of the activities' calendar events to their run's days (Moodle moves the activity's date with them).
+
+    The events exist only once Moodle's cron has run after the import: until then the run gets a note and the next
+    push moves them. Of a feedback's two dates the one that keeps open before close is moved first.
+    """
+    if not course.dates:
+        return
+    if observed is None or not observed.content_modules():
+        run.notes.append(f"{len(course.dates)} activity dates wait for the import and then for Moodle's cron, which "
+                         "creates the activities' calendar events (usually within minutes): push again afterwards, "
+                         "or let the nightly sync move them")
+        return
+    waiting: list[str] = []
+    moves: list[Change] = []
+    for date in course.dates:
+        module = observed.module_named(date.modname, date.activity)
+        if module is None:
+            run.notes.append(f"{date.activity!r} ({date.modname}) is not in the course: its {date.eventtype} date "
+                             "is not set")
+            continue
+        event = next((e for e in observed.activity_events if (e.modname, e.instance, e.eventtype)
+                      == (date.modname, module.instance, date.eventtype)), None)
+        if event is None:
+            waiting.append(f"{date.activity} ({date.eventtype})")
+        elif abs(event.timestart - date.timestamp) >= _DAY_MOVE_REACH:
+            # Moodle refuses a feedback that closes before it opens: moving earlier, "open" goes first.
+            second = date.eventtype == ("close" if date.timestamp < event.timestart else "open")
+            moves.append(Change("date", "move", f"{date.activity}: {date.eventtype}", {
+                "event_id": event.id, "timestamp": [event.timestart, date.timestamp],
+                "shown": [_shown(event.timestart, course.timezone), _shown(date.timestamp, course.timezone)],
+                "timezone": course.timezone, "round": 2 if second else 1}))
+        elif event.timestart != date.timestamp:
+            run.notes.append(
+                f"{date.activity} ({date.eventtype}) is at {_shown(event.timestart, course.timezone)}, not "
+                f"{_shown(date.timestamp, course.timezone)} ({course.timezone}): moving a date keeps its time of day "
+                "in the site's default time zone, which is not the catalogue's on that day; set it to "
+                f"{course.timezone} (Site administration › Location)")
+        else:
+            run.unchanged += 1
+    if waiting:
+        run.notes.append(f"dates wait for Moodle's cron to create the calendar events of {', '.join(waiting)} "
+                         "(usually within minutes): push again afterwards, or let the nightly sync move them")
+    run.changes += sorted(moves, key=lambda change: change.fields["round"])
+
+
 def _cannot_create(course: DesiredCourse, site: ObservedSite, run: RunPlan) -> bool:
     """Block a run whose course Moodle would refuse to create (shortname taken, language not installed)."""
     holder = site.shortname_holders.get(course.shortname)
@@ -302,4 +392,6 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
         _group_changes(course, observed, user_ids, run, prune)
         _event_and_post_changes(course, observed, run, prune, site.ws_userid)
+        _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
+        _date_changes(course, observed, run)
     return plan

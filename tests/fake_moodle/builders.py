@@ -76,6 +76,10 @@ class SiteBuilders:
             operations.section_by_number(self.site, course.id, number).name = name
         return course
 
+    def run_cron(self) -> None:
+        """Moodle's cron: the adhoc tasks imports queued (the imported activities' calendar events)."""
+        operations.run_calendar_refresh(self.site)
+
     def add_module(self, course_id: int, modname: str, name: str, *, section: int = 0,
                    kind: type[Activity] = Activity, **fields: Any) -> CourseModule:
         return operations.add_module(self.site, course_id, section, modname, kind, name=name, **fields)

@@ -93,6 +93,15 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             ),
             "returns": _obj(events=_list(event), warnings=_WARNINGS),
         },
+        "core_calendar_update_event_start_day": {
+            "type": "write",
+            "parameters": _obj(eventid=_v("int"), daytimestamp=_v("int")),
+            # event_exporter's structure, of which lms-sync reads nothing: the fields that identify the event
+            "returns": _obj(event=_obj(
+                id=_v("int"), name=_v("text"), component=_v("component", 2), modulename=_v("text", 2),
+                instance=_v("int", 2), eventtype=_v("text"), timestart=_v("int"), timeduration=_v("int"),
+                courseid=_v("int", 2), userid=_v("int", 2), visible=_v("int"))),
+        },
         "tool_mobile_call_external_functions": {
             "type": "read",
             "parameters": _obj(requests=_list(_obj(

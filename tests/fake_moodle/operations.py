@@ -11,6 +11,8 @@ from typing import Any
 from tests.fake_moodle.state import (
     NOW,
     Activity,
+    Assign,
+    CalendarEvent,
     Category,
     Course,
     CourseModule,
@@ -81,13 +83,13 @@ def section_by_number(site: Site, courseid: int, number: int) -> Section:
 
 def add_module(site: Site, courseid: int, section_number: int, modname: str, kind: type[Activity] = Activity, *,
                visible: int = 1, completion: int = 0, completion_rule: str | None = None, idnumber: str = "",
-               **instance_fields: Any) -> CourseModule:
+               groupmode: int = 0, **instance_fields: Any) -> CourseModule:
     """A new activity: instance row + course module in the section with that number."""
     instance_id = site.new_id(modname)
     site.instances[modname][instance_id] = kind(instance_id, courseid, **instance_fields)
     section = section_by_number(site, courseid, section_number)
     cm = CourseModule(site.new_id("course_modules"), courseid, modname, instance_id, section.id, visible,
-                      idnumber, completion, completion_rule, contextid=site.new_context())
+                      idnumber, completion, completion_rule, groupmode, contextid=site.new_context())
     site.cms[cm.id] = cm
     bump_cacherev(site, courseid)
     return cm
@@ -129,6 +131,8 @@ def copy_contents(site: Site, source_id: int, target_id: int) -> None:
     target_course = site.courses[target_id]
     source_course = site.courses[source_id]
     target_course.completion_cmids += [mapping[c] for c in source_course.completion_cmids if c in mapping]
+    # Restore skips the activities' action events (due, open, close) and queues an adhoc task that makes them.
+    site.calendar_refresh.add(target_id)
     bump_cacherev(site, target_id)  # sections may have changed even when no module came along
 
 
@@ -184,3 +188,35 @@ def add_feedback_item(site: Site, feedback_id: int, *, name: str, label: str = "
                         options if options is not None else ("h" if typ.startswith("multichoice") else ""))
     site.feedback_items[item.id] = item
     return item
+
+
+CRON_USER = 2  # the admin: Moodle's cron makes activity events as the main administrator
+
+
+def activity_dates(instance: Activity) -> dict[str, int]:
+    """eventtype -> timestamp of the dates an activity keeps calendar events for (as its *_refresh_events does)."""
+    if isinstance(instance, Assign):
+        return {"due": instance.duedate} if instance.duedate else {}
+    if isinstance(instance, Feedback):
+        return {kind: value for kind, value in (("open", instance.timeopen), ("close", instance.timeclose)) if value}
+    return {}
+
+
+_EVENT_NAMES = {"due": "{} is due", "open": "{} opens", "close": "{} closes"}
+
+
+def run_calendar_refresh(site: Site) -> None:
+    """refresh_mod_calendar_events_task for every course an import queued: each dated activity gets its events."""
+    for courseid in sorted(site.calendar_refresh):
+        for cm in site.course_cms(courseid):
+            instance = site.instance(cm)
+            for eventtype, timestart in activity_dates(instance).items():
+                event = next((e for e in site.events.values() if (e.modulename, e.instance, e.eventtype)
+                              == (cm.modname, cm.instance, eventtype)), None)
+                if event is None:
+                    event = CalendarEvent(site.new_id("event"), _EVENT_NAMES[eventtype].format(instance.name), courseid,
+                                          eventtype, timestart, userid=CRON_USER, modulename=cm.modname,
+                                          instance=cm.instance, visible=cm.visible)
+                    site.events[event.id] = event
+                event.timestart = timestart
+    site.calendar_refresh.clear()

@@ -141,6 +141,8 @@ class Feedback(Activity):
     page_after_submit: str = ""
     completionsubmit: bool = False
     multiple_submit: bool = False
+    timeopen: int = 0
+    timeclose: int = 0
 
 
 @dataclass
@@ -357,6 +359,9 @@ class Site:
         self.course_completion: dict[tuple[int, int], int] = {}  # (courseid, userid) -> timecompleted
         self.disabled_modules: set[str] = set()
         self.languages: dict[str, str] = {"en": "English", "de": "Deutsch"}  # installed language packs
+        self.timezone = "Europe/London"  # what a fresh Moodle installs as the default time zone
+        self.calendar_refresh: set[int] = set()
+        """courses an import queued refresh_mod_calendar_events_task for (it runs with the next cron)"""
 
     def new_id(self, table: str) -> int:
         value = self._next_id.get(table, 1)

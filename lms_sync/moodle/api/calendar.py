@@ -1,4 +1,5 @@
-"""Calendar: the course events of many courses in one read, creating and deleting events.
+"""Calendar: the course and activity events of many courses in one read, creating and deleting course events, and
+moving an activity's event to another day (which moves the activity's own date).
 
 Event names come back HTML-escaped and are unescaped here; reads need an upper time bound.
 """
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lms_sync.moodle.api.calls import ArrayWrite, Call
+from lms_sync.moodle.api.calls import ArrayWrite, Call, Write
 from lms_sync.moodle.fields import text
 
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
@@ -28,6 +29,18 @@ class Event:
     courseid: int = 0
 
 
+@dataclass(frozen=True)
+class ActivityEvent:
+    """The calendar event Moodle keeps for an activity's date (an assignment's "due", a feedback's "open"…)."""
+
+    id: int
+    modname: str
+    instance: int
+    eventtype: str
+    timestart: int
+    courseid: int = 0
+
+
 def course_events(course_ids: Sequence[int]) -> Call:
     return "core_calendar_get_calendar_events", {
         "events": {"courseids": list(course_ids)},
@@ -40,3 +53,18 @@ def course_events_from(answer: dict[str, Any]) -> list[Event]:
                   timeduration=int(e.get("timeduration", 0)), userid=int(e.get("userid") or 0),
                   courseid=int(e.get("courseid") or 0))
             for e in answer.get("events", []) if e.get("eventtype") == "course"]
+
+
+def activity_events_from(answer: dict[str, Any]) -> list[ActivityEvent]:
+    """The events activities made for their dates (Moodle's cron makes them after an import), not user overrides."""
+    return [ActivityEvent(id=int(e["id"]), modname=str(e["modulename"]), instance=int(e.get("instance") or 0),
+                          eventtype=str(e.get("eventtype", "")), timestart=int(e.get("timestart", 0)),
+                          courseid=int(e.get("courseid") or 0))
+            for e in answer.get("events", []) if e.get("modulename") and e.get("courseid")]
+
+
+def move_to_day(event_id: int, day: int) -> Write:
+    """The event, and the activity date it stands for, to the day `day` falls on (in the token user's zone); the time of
+    day stays what it was in the site's zone. Moodle calls the activity's own callback, so `assign.duedate` and
+    `feedback.timeopen`/`timeclose` follow; moving to the same day again changes nothing."""
+    return Write("core_calendar_update_event_start_day", {"eventid": event_id, "daytimestamp": day}, repeat_safe=True)

@@ -1,4 +1,5 @@
-"""Course contents: sections and their modules (core_course_get_contents), and renaming a section.
+"""Course contents: sections and their modules (core_course_get_contents); renaming sections and activities, and
+setting an activity's group mode (the course page's own editing calls).
 
 Section and module names come back HTML-escaped and are unescaped here.
 """
@@ -27,6 +28,10 @@ class Module:
     name: str
     section: int
     """the number of the section holding it"""
+    instance: int = 0
+    """the id of the activity's own record (assign, feedback…): what its calendar events name"""
+    groupmode: int = 0
+    """0 no groups, 1 separate groups, 2 visible groups"""
 
 
 def contents(course_id: int) -> Call:
@@ -39,7 +44,8 @@ def sections_from(answer: Sequence[dict[str, Any]]) -> list[Section]:
 
 def modules_from(answer: Sequence[dict[str, Any]]) -> list[Module]:
     return [Module(id=int(m["id"]), modname=str(m.get("modname", "")), name=text(m.get("name")),
-                   section=int(s.get("section", 0)))
+                   section=int(s.get("section", 0)), instance=int(m.get("instance") or 0),
+                   groupmode=int(m.get("groupmode") or 0))
             for s in answer for m in s.get("modules", [])]
 
 
@@ -52,3 +58,18 @@ def rename_section(course_format: str, section_id: int, name: str) -> Write:
     """Moodle has no section web service: the course page's in-place editor renames it (the same name twice is a no-op)."""
     return Write("core_update_inplace_editable", {"itemtype": "sectionname", "component": f"format_{course_format}",
                                                   "itemid": section_id, "value": name}, repeat_safe=True)
+
+
+def rename_activity(cmid: int, name: str) -> Write:
+    """An activity's name, as the course page's in-place editor sets it (the same name twice is a no-op)."""
+    return Write("core_update_inplace_editable", {"itemtype": "activityname", "component": "core_course",
+                                                  "itemid": cmid, "value": name}, repeat_safe=True)
+
+
+GROUP_MODE_ACTIONS = {0: "cm_nogroups", 1: "cm_separategroups", 2: "cm_visiblegroups"}
+
+
+def set_group_mode(course_id: int, cmids: Sequence[int], mode: int) -> Write:
+    """The group mode of activities of one course, as the course page's menu sets it (setting it again is a no-op)."""
+    return Write("core_courseformat_update_course", {"action": GROUP_MODE_ACTIONS[mode], "courseid": course_id,
+                                                     "ids": list(cmids)}, repeat_safe=True)

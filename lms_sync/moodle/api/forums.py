@@ -21,6 +21,7 @@ class Forum:
     type: str
     """"news" for a course's announcements forum"""
     discussions: int
+    name: str = ""
 
 
 def of_courses(course_ids: Sequence[int]) -> Call:
@@ -29,7 +30,8 @@ def of_courses(course_ids: Sequence[int]) -> Call:
 
 def forums_from(answer: Sequence[dict[str, Any]]) -> list[Forum]:
     return [Forum(id=int(f["id"]), courseid=int(f.get("course", 0)), cmid=int(f.get("cmid", 0)),
-                  type=str(f.get("type", "")), discussions=int(f.get("numdiscussions") or 0)) for f in answer]
+                  type=str(f.get("type", "")), discussions=int(f.get("numdiscussions") or 0),
+                  name=text(f.get("name"))) for f in answer]
 
 
 PER_PAGE = 100  # Moodle answers one page per call; page -1 (its default) is page 0, not "all pages"

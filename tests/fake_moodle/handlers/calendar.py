@@ -1,14 +1,18 @@
-"""Calendar: core_calendar_create_calendar_events (course, group, user, site events) and
-core_calendar_get_calendar_events (by course, group or id; time window; user and site events).
+"""Calendar: core_calendar_create_calendar_events (course, group, user, site events),
+core_calendar_get_calendar_events (by course, group or id; time window; user and site events), and
+core_calendar_update_event_start_day (another day, same time of day in the site's zone; activities follow).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from tests.fake_moodle.errors import invalid_parameter, must_exist
+from tests.fake_moodle import operations
+from tests.fake_moodle.errors import invalid_parameter, moodle_exception, must_exist
 from tests.fake_moodle.handlers.common import get_course
-from tests.fake_moodle.state import NOW, CalendarEvent
+from tests.fake_moodle.state import NOW, Assign, CalendarEvent, Feedback
 
 if TYPE_CHECKING:
     from tests.fake_moodle.server import FakeMoodle
@@ -95,7 +99,41 @@ def delete_calendar_events(fake: FakeMoodle, params: dict[str, Any]) -> None:
     return None
 
 
+def _zone(fake: FakeMoodle, timezone: str) -> ZoneInfo:
+    return ZoneInfo(fake.site.timezone if timezone == "99" else timezone)
+
+
+def update_event_start_day(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
+    """The day comes from `daytimestamp` in the caller's zone; the time of day stays the event's in the site's zone
+    (Moodle's DateTimeImmutable in PHP's default zone). An activity's event moves the activity's date through its
+    callback, which refuses a feedback closing before it opens."""
+    event = fake.site.events.get(params["eventid"])
+    if event is None:
+        raise moodle_exception(f"Unable to find event with id {params['eventid']}",
+                               f"error/Unable to find event with id {params['eventid']}")
+    day = datetime.fromtimestamp(params["daytimestamp"], _zone(fake, fake.site.users[fake.current_user].timezone))
+    site_zone = ZoneInfo(fake.site.timezone)
+    moved = datetime.fromtimestamp(event.timestart, site_zone).replace(year=day.year, month=day.month, day=day.day)
+    timestart = int(moved.timestamp())
+    if event.modulename:
+        cm = fake.site.cm_for(event.modulename, event.instance)
+        instance = fake.site.instance(cm)
+        if isinstance(instance, Feedback):
+            opens = timestart if event.eventtype == "open" else instance.timeopen
+            closes = timestart if event.eventtype == "close" else instance.timeclose
+            if opens and closes and closes < opens:
+                message = "You have specified an end date before the start date."
+                raise moodle_exception(message, f"error/{message}")
+            instance.timeopen, instance.timeclose = opens, closes
+        elif isinstance(instance, Assign):
+            instance.duedate = timestart
+        operations.bump_cacherev(fake.site, cm.course)
+    event.timestart, event.timemodified = timestart, NOW
+    return {"event": {**event_record(event), "component": f"mod_{event.modulename}" if event.modulename else None}}
+
+
 HANDLERS = {
+    "core_calendar_update_event_start_day": update_event_start_day,
     "core_calendar_create_calendar_events": create_calendar_events,
     "core_calendar_delete_calendar_events": delete_calendar_events,
     "core_calendar_get_calendar_events": get_calendar_events,

@@ -81,6 +81,9 @@ def _module(fake: FakeMoodle, cm: CourseModule, options: dict[str, Any]) -> dict
         del module["url"]  # a subsection has no page of its own
     if isinstance(instance, Assign) and instance.duedate:
         module["dates"] = [{"label": "Due:", "timestamp": instance.duedate, "dataid": "duedate"}]
+    if isinstance(instance, Feedback):
+        module["dates"] = [{"label": label, "timestamp": value, "dataid": dataid} for label, value, dataid in (
+            ("Opens:", instance.timeopen, "timeopen"), ("Closes:", instance.timeclose, "timeclose")) if value]
     if cm.completion:
         module["completiondata"] = completion_data(fake, cm, fake.current_user)
     if cm.modname == "page" and not truthy(options.get("excludecontents", 0)):

@@ -82,6 +82,9 @@ def _section(fake: FakeMoodle, sectionid: int) -> Section:
     return must_exist(fake.site.sections, "course_sections", sectionid, Section)
 
 
+_GROUP_MODES = {"cm_nogroups": 0, "cm_separategroups": 1, "cm_visiblegroups": 2}
+
+
 def update_course(fake: FakeMoodle, params: dict[str, Any]) -> str:
     course = get_course(fake, params["courseid"])
     action = params["action"]
@@ -94,6 +97,12 @@ def update_course(fake: FakeMoodle, params: dict[str, Any]) -> str:
             section.visible = int(action == "section_show")
         operations.bump_cacherev(fake.site, course.id)
         return json.dumps([_section_state(fake, s) for s in sections], ensure_ascii=False, separators=(",", ":"))
+    if action in _GROUP_MODES:
+        cms = [fake.site.cms[cmid] for cmid in params["ids"]]
+        for cm in cms:
+            cm.groupmode = _GROUP_MODES[action]
+        operations.bump_cacherev(fake.site, course.id)
+        return json.dumps([_cm_state(fake, cm) for cm in cms], ensure_ascii=False, separators=(",", ":"))
     if action in ("cm_hide", "cm_show"):
         cms = [fake.site.cms[cmid] for cmid in params["ids"]]
         for cm in cms:

@@ -99,7 +99,8 @@ def get_feedbacks_by_courses(fake: FakeMoodle, params: dict[str, Any]) -> dict[s
                     "email_notification": False, "multiple_submit": feedback.multiple_submit,
                     "autonumbering": feedback.autonumbering, "site_after_submit": "",
                     "page_after_submit": feedback.page_after_submit, "page_after_submitformat": 1,
-                    "publish_stats": False, "timeopen": 0, "timeclose": 0, "timemodified": feedback.timemodified,
+                    "publish_stats": False, "timeopen": feedback.timeopen, "timeclose": feedback.timeclose,
+                    "timemodified": feedback.timemodified,
                     "completionsubmit": feedback.completionsubmit, "coursemodule": cm.id, "introfiles": [],
                     "pageaftersubmitfiles": [],
                 })

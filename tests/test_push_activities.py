@@ -1,0 +1,91 @@
+"""Push after the import: activity dates moved to each run's days (once Moodle's cron made their calendar events),
+the announcements forum named as the template says, and group modes a trainer changed set back — all planned first."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tests import test_push_e2e
+from tests.fake_moodle import FakeMoodle, operations
+from tests.fake_moodle.state import Assign, Feedback, Forum
+from tests.test_push_e2e import run_cli
+
+world = test_push_e2e.world  # the e2e tests' fixture: the fake with the blueprint and every catalogue account
+
+RUN = "lms-sync-kvz-2027-01"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _instances(fake: FakeMoodle, kind: type, idnumber: str = RUN) -> dict[str, object]:
+    course = next(c for c in fake.site.courses.values() if c.idnumber == idnumber)
+    return {i.name: i for i in fake.site.instances[kind.__name__.lower()].values()
+            if isinstance(i, kind) and i.course == course.id}
+
+
+def _berlin(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, BERLIN).strftime("%Y-%m-%d %H:%M")
+
+
+def test_dates_are_moved_once_moodles_cron_made_their_events_and_a_second_push_writes_nothing(world) -> None:
+    fake, config = world
+    first = run_cli(config, "push")
+    assert first.exit_code == 0, first.output
+    assert "wait for the import and then for Moodle's cron" in first.output
+    assert fake.calls["core_calendar_update_event_start_day"] == 0
+    waiting = run_cli(config, "plan")
+    assert "wait for Moodle's cron to create the calendar events" in waiting.output and "move date" not in waiting.output
+
+    fake.run_cron()
+    plan = run_cli(config, "plan")
+    assert "~ move date of Akteurslandkarte meiner Kommune: due" in plan.output
+    assert "Sun 2099-01-04 23:59 → Wed 2027-03-03 23:59 (Europe/Berlin)" in plan.output
+    assert "~ move date of Evaluation des Workshops: open" in plan.output
+    pushed = run_cli(config, "push", "--json")
+    assert pushed.exit_code == 0, pushed.output
+    assert json.loads(pushed.output)["applied"]["core_calendar_update_event_start_day"] == 9  # 3 dates × 3 runs
+
+    assign = _instances(fake, Assign)["Akteurslandkarte meiner Kommune"]
+    feedback = _instances(fake, Feedback)["Evaluation des Workshops"]
+    assert isinstance(assign, Assign) and isinstance(feedback, Feedback)
+    assert _berlin(assign.duedate) == "2027-03-03 23:59"  # before the first session (4 March)
+    assert (_berlin(feedback.timeopen), _berlin(feedback.timeclose)) == ("2027-04-08 18:00", "2027-04-22 23:59")
+    fake.reset_counters()
+    again = run_cli(config, "push")
+    assert again.exit_code == 0 and fake.write_calls() == 0, fake.calls
+
+
+def test_a_saved_plan_made_before_moodles_cron_is_refused_afterwards(world, tmp_path: Path) -> None:
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    path = tmp_path / "plan.json"
+    assert run_cli(config, "plan", "-o", str(path)).exit_code == 0
+    fake.run_cron()  # the events appear: the saved plan, which moves no date, no longer says what push would do
+    fake.reset_counters()
+    refused = run_cli(config, "push", "--plan", str(path))
+    assert refused.exit_code == 2 and f"course {RUN} changed" in refused.output
+    assert fake.write_calls() == 0
+
+
+def test_the_news_forum_gets_the_templates_name_and_a_trainers_group_mode_change_is_set_back(world) -> None:
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    forums = _instances(fake, Forum)
+    assert forums["Ankündigungen"] and "Announcements" not in forums
+    fallklinik = next(cm for cm in fake.site.cms.values()
+                      if cm.modname == "forum" and fake.site.instance(cm) is forums["Fallklinik: Konflikte aus der Praxis"])
+    assert fallklinik.groupmode == 1  # the import kept the blueprint's
+    fallklinik.groupmode = 0  # a trainer switched groups off and renamed the forum back
+    forums["Ankündigungen"].name = "Announcements"  # type: ignore[attr-defined]
+    operations.bump_cacherev(fake.site, fallklinik.course)  # as every edit on the course page does
+
+    plan = run_cli(config, "plan")
+    assert "~ set group mode of Fallklinik: Konflikte aus der Praxis" in plan.output
+    assert "no groups → separate groups" in plan.output
+    assert '"Announcements" → "Ankündigungen"' in plan.output
+    assert run_cli(config, "push").exit_code == 0
+    assert fallklinik.groupmode == 1 and forums["Ankündigungen"].name == "Ankündigungen"  # type: ignore[attr-defined]
+    fake.reset_counters()
+    assert run_cli(config, "push").exit_code == 0 and fake.write_calls() == 0
