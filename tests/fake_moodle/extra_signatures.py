@@ -68,6 +68,11 @@ def extra_signatures(recorded: dict[str, dict[str, Any]]) -> dict[str, dict[str,
             "parameters": _obj(criteria=_list(_obj(key=_v("alpha"), value=_v("raw")))),
             "returns": _obj(users=recorded["core_user_get_users_by_field"]["returns"], warnings=_WARNINGS),
         },
+        "core_course_delete_modules": {
+            "type": "write",
+            "parameters": _obj(cmids=_list(_v("int"))),
+            "returns": None,
+        },
         "core_group_delete_groups": {
             "type": "write",
             "parameters": _obj(groupids=_list(_v("int"))),

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-FaultKind = Literal["timeout", "connect_error", "http503", "html", "html200", "php_warning", "exception"]
-KINDS: tuple[str, ...] = ("timeout", "connect_error", "http503", "html", "html200", "php_warning", "exception")
+FaultKind = Literal["timeout", "connect_error", "http503", "html", "html200", "php_warning", "exception", "cut_off"]
+KINDS: tuple[str, ...] = ("timeout", "connect_error", "http503", "html", "html200", "php_warning", "exception",
+                          "cut_off")
 
 MAINTENANCE_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>Site maintenance</title></head>\n"
@@ -34,6 +35,8 @@ class Fault:
     wsfunction: str | None
     times: int
     error: dict[str, Any] | None = None
+    units: int | None = None
+    """cut_off: how many activities and questionnaire items an import restores before the server dies"""
 
     def matches(self, request_index: int, wsfunctions: frozenset[str]) -> bool:
         if self.times <= 0:

@@ -95,39 +95,85 @@ def add_module(site: Site, courseid: int, section_number: int, modname: str, kin
     return cm
 
 
-def copy_module(site: Site, cm: CourseModule, target_course: int, section_number: int) -> CourseModule:
-    """Backup/restore of one activity without user data: instance, feedback items, settings."""
+class CutOff(Exception):
+    """The web server died in the middle of a restore (fault injection): what was restored so far stays."""
+
+
+def _feedback_items(site: Site, feedback_id: int) -> list[FeedbackItem]:
+    return sorted((i for i in site.feedback_items.values() if i.feedback == feedback_id), key=lambda i: i.position)
+
+
+def copy_module(site: Site, cm: CourseModule, target_course: int, section_number: int,
+                budget: list[int] | None = None) -> CourseModule:
+    """Backup/restore of one activity without user data: instance, feedback items, settings.
+
+    `budget` ([units left]): each activity and each item takes one; when none is left Moodle's restore dies there
+    (as restore_module_structure_step, then the activity's own step, insert them: activity first, item by item).
+    """
+    _spend(budget)
     source = site.instance(cm)
     instance_id = site.new_id(cm.modname)
     site.instances[cm.modname][instance_id] = dataclasses.replace(source, id=instance_id, course=target_course,
                                                                   timemodified=NOW)
-    if isinstance(source, Feedback):
-        for item in sorted(site.feedback_items.values(), key=lambda i: i.position):
-            if item.feedback == source.id:
-                copied = dataclasses.replace(item, id=site.new_id("feedback_item"), feedback=instance_id)
-                site.feedback_items[copied.id] = copied
     section = section_by_number(site, target_course, section_number)
     copied_cm = dataclasses.replace(cm, id=site.new_id("course_modules"), course=target_course,
                                     instance=instance_id, section=section.id, contextid=site.new_context())
     site.cms[copied_cm.id] = copied_cm
     bump_cacherev(site, target_course)
+    if isinstance(source, Feedback):
+        for item in _feedback_items(site, source.id):
+            _spend(budget)
+            copied = dataclasses.replace(item, id=site.new_id("feedback_item"), feedback=instance_id)
+            site.feedback_items[copied.id] = copied
     return copied_cm
 
 
-def copy_contents(site: Site, source_id: int, target_id: int) -> None:
-    """Import/duplicate: section names and summaries (where the target has none) and every activity."""
+def _spend(budget: list[int] | None) -> None:
+    if budget is not None:
+        if budget[0] <= 0:
+            raise CutOff
+        budget[0] -= 1
+
+
+def _default_cut(site: Site, cms: list[CourseModule]) -> int:
+    """All but the second half of the last activity's questionnaire items (or the last activity itself)."""
+    units = sum(1 + (len(_feedback_items(site, cm.instance)) if cm.modname == "feedback" else 0) for cm in cms)
+    last = cms[-1] if cms else None
+    items = len(_feedback_items(site, last.instance)) if last is not None and last.modname == "feedback" else 0
+    return units - (-(-items // 2) if items else 1)
+
+
+def delete_module(site: Site, cm: CourseModule) -> None:
+    """course_delete_module(): the activity, its own record and (a feedback's) items."""
+    del site.cms[cm.id]
+    del site.instances[cm.modname][cm.instance]
+    for item in [i for i in site.feedback_items.values() if cm.modname == "feedback" and i.feedback == cm.instance]:
+        del site.feedback_items[item.id]
+    site.courses[cm.course].completion_cmids = [c for c in site.courses[cm.course].completion_cmids if c != cm.id]
+    bump_cacherev(site, cm.course)
+
+
+def copy_contents(site: Site, source_id: int, target_id: int, *, cut_after: int | None = None) -> None:
+    """Import/duplicate: section names and summaries (where the target has none) and every activity.
+
+    `cut_after` (fault injection): the restore dies after that many activities and questionnaire items (-1: the
+    default cut), before its final step (course completion criteria); raises CutOff.
+    """
+    sections = [s for s in site.course_sections(source_id) if not s.component]  # delegated ones come with their module
+    cms = [cm for section in sections for cm in sorted(site.section_cms(section.id), key=lambda c: c.id)]
+    budget = None if cut_after is None else [_default_cut(site, cms) if cut_after < 0 else cut_after]
     mapping: dict[int, int] = {}
-    for section in site.course_sections(source_id):
-        if section.component:  # delegated sections come along with their module
-            continue
+    for section in sections:
         target = section_by_number(site, target_id, section.section)
         if target.name is None and section.name is not None:
             target.name = section.name
         if not target.summary:
             target.summary, target.summaryformat = section.summary, section.summaryformat
         target.visible = section.visible
-        for cm in sorted(site.section_cms(section.id), key=lambda c: c.id):
-            mapping[cm.id] = copy_module(site, cm, target_id, section.section).id
+    for cm in cms:
+        mapping[cm.id] = copy_module(site, cm, target_id, site.sections[cm.section].section, budget).id
+    if budget is not None:
+        raise CutOff
     target_course = site.courses[target_id]
     source_course = site.courses[source_id]
     target_course.completion_cmids += [mapping[c] for c in source_course.completion_cmids if c in mapping]

@@ -27,6 +27,7 @@ from tests.fake_moodle.faults import (
     FaultPlan,
 )
 from tests.fake_moodle.handlers import handlers_for
+from tests.fake_moodle.operations import CutOff
 from tests.fake_moodle.seed import seed_contract_site
 from tests.fake_moodle.signatures import clean_returnvalue, signatures, validate_parameters
 from tests.fake_moodle.state import Site
@@ -68,6 +69,8 @@ class FakeMoodle(SiteBuilders):
         self.calls: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self._faults = FaultPlan()
+        self.cut_off_units: int | None = None
+        """during a cut_off fault: what the import restores before the server dies (-1: the default cut)"""
         self._request_index = 0
         self._lock = threading.RLock()
         self._seed_site_defaults()
@@ -101,15 +104,18 @@ class FakeMoodle(SiteBuilders):
         self.tokens[token] = userid
 
     def inject(self, kind: str, *, at_request: int | None = None, wsfunction: str | None = None, times: int = 1,
-               error: dict[str, Any] | None = None) -> None:
+               error: dict[str, Any] | None = None, units: int | None = None) -> None:
         """Make matching requests fail. `at_request` counts from 0 at the fake's creation (see `request_count`).
 
         Kinds: timeout (applied, then httpx.ReadTimeout), connect_error (not applied), http503 (Retry-After),
         html (maintenance page, HTTP 503), html200 (same page, HTTP 200), php_warning (applied; PHP notice before
-        the JSON), exception (an HTTP-200 error object instead of running the call; `error` overrides it).
+        the JSON), exception (an HTTP-200 error object instead of running the call; `error` overrides it),
+        cut_off (the web server dies during the call, then the connection drops: an import has restored its first
+        `units` activities and questionnaire items, in Moodle's order — by default all but the questionnaire's
+        second half — as the real Moodle leaves it; any other call is not applied).
         """
         with self._lock:
-            self._faults.add(Fault(kind, at_request, wsfunction, times, error or DEFAULT_INJECTED_ERROR))
+            self._faults.add(Fault(kind, at_request, wsfunction, times, error or DEFAULT_INJECTED_ERROR, units))
 
     def crash_at(self, n: int) -> None:
         """The n-th request from now (0-based) and every later one fail with httpx.ConnectError until `recover()`."""
@@ -158,6 +164,17 @@ class FakeMoodle(SiteBuilders):
                                       headers={"Content-Type": "text/html; charset=utf-8"})
             if fault is not None and kind == "exception":
                 return httpx.Response(200, json=fault.error)
+            if fault is not None and kind == "cut_off":
+                self.cut_off_units = fault.units if fault.units is not None else -1
+                try:
+                    if wsfunction == "core_course_import_course":
+                        self._answer(control.get("wstoken", ""), wsfunction, "json", params)
+                except CutOff:
+                    pass  # what it restored so far stays, as in Moodle's tables
+                finally:
+                    self.cut_off_units = None
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response (injected)",
+                                                request=request)
             text, content_type = self._answer(control.get("wstoken", ""), wsfunction,
                                               control.get("moodlewsrestformat", "xml"), params)
             if kind == "timeout":

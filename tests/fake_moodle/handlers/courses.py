@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tests.fake_moodle import operations
 from tests.fake_moodle.errors import MoodleException, invalid_parameter, moodle_exception, must_exist, no_permission
 from tests.fake_moodle.handlers.common import format_string, get_course, option_map, truthy
-from tests.fake_moodle.state import EDITING_TEACHER, NOW, Category, Course
+from tests.fake_moodle.state import EDITING_TEACHER, NOW, Category, Course, CourseModule
 
 if TYPE_CHECKING:
     from tests.fake_moodle.server import FakeMoodle
@@ -157,7 +157,13 @@ def import_course(fake: FakeMoodle, params: dict[str, Any]) -> None:
     target = get_course(fake, params["importto"])
     if params["deletecontent"]:
         operations.remove_contents(fake.site, target.id)
-    operations.copy_contents(fake.site, source.id, target.id)
+    operations.copy_contents(fake.site, source.id, target.id, cut_after=fake.cut_off_units)
+
+
+def delete_modules(fake: FakeMoodle, params: dict[str, Any]) -> None:
+    """core_course_delete_modules: one by one, each read with MUST_EXIST (those before an unknown id are gone)."""
+    for cmid in params["cmids"]:
+        operations.delete_module(fake.site, must_exist(fake.site.cms, "course_modules", cmid, CourseModule))
 
 
 def duplicate_course(fake: FakeMoodle, params: dict[str, Any]) -> dict[str, Any]:
@@ -186,5 +192,6 @@ HANDLERS = {
     "core_course_create_courses": create_courses,
     "core_course_update_courses": update_courses,
     "core_course_import_course": import_course,
+    "core_course_delete_modules": delete_modules,
     "core_course_duplicate_course": duplicate_course,
 }
