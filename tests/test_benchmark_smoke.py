@@ -54,8 +54,10 @@ def test_each_client_keeps_its_call_pattern(outcomes) -> None:
     assert naive_push.phases[0].calls["enrol_manual_enrol_users"] == (PEOPLE, 0)
     assert naive_push.phases[0].calls["core_group_add_group_members"] == (16, 0)
     assert repush.write_calls == 0 and unbatched.write_calls == 0 and cold.write_calls == 0
-    # The observation cache spares one contents read per course and one discussions read per forum.
-    assert cold.calls["core_course_get_contents"] == (2, 0) and "core_course_get_contents" not in unbatched.calls
+    # The observation cache spares one contents read per course and one discussions read per forum; without it the
+    # blueprint's contents and the questionnaires' items are read too (was each import complete?).
+    assert cold.calls["core_course_get_contents"] == (3, 0) and "core_course_get_contents" not in unbatched.calls
+    assert cold.calls["mod_feedback_get_items"] == (3, 0) and "mod_feedback_get_items" not in unbatched.calls
     assert cold.calls["mod_forum_get_forum_discussions"] == (2, 0)
     # One request per kind of read; the runs are looked up one by one only because 2 are too few to list a category.
     assert {name: requests for name, (requests, _) in unbatched.calls.items()} == {

@@ -41,7 +41,8 @@ def test_missing_functions_are_named_with_the_commands_they_block(fake_moodle, l
     assert result.exit_code == 3
     report = json.loads(result.output)
     assert report["ok"] is False
-    assert report["missing_functions"]["push"] == ["core_course_import_course"]
+    assert report["missing_functions"]["push"] == ["core_course_import_course", "mod_feedback_get_items"]
+    assert report["missing_functions"]["plan"] == ["mod_feedback_get_items"]  # was each import complete?
     assert report["missing_functions"]["pull"] == ["mod_feedback_get_items"]
     assert report["missing_functions"]["blueprint verify"] == ["mod_feedback_get_items"]
     assert BATCH_FUNCTION in report["missing_optional_functions"]

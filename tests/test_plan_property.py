@@ -34,7 +34,9 @@ CATALOGUE = [replace(course, competency_framework=None, competencies=()) for cou
 SENDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("category", "create"): ("core_course_create_categories",), ("user", "create"): ("core_user_create_users",),
     ("course", "create"): ("core_course_create_courses",), ("course", "update"): ("core_course_update_courses",),
-    ("content", "import"): ("core_course_import_course",), ("section", "rename"): ("core_update_inplace_editable",),
+    ("content", "import"): ("core_course_import_course",),
+    ("content", "repair"): ("core_course_delete_modules", "core_course_import_course"),
+    ("section", "rename"): ("core_update_inplace_editable",),
     ("enrolment", "enrol"): ("enrol_manual_enrol_users",), ("enrolment", "suspend"): ("enrol_manual_enrol_users",),
     ("group", "create"): ("core_group_create_groups",), ("group", "delete"): ("core_group_delete_groups",),
     ("member", "add"): ("core_group_add_group_members",), ("event", "create"): ("core_calendar_create_calendar_events",),

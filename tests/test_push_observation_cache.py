@@ -147,7 +147,8 @@ def test_a_records_database_that_cannot_be_opened_costs_reads_not_the_push(world
     result = run_cli(config, "push")
     assert result.exit_code == 0, result.output
     assert "warning: records database" in result.stderr and "reading everything from Moodle" in result.stderr
-    assert fake.write_calls() == 0 and fake.calls["core_course_get_contents"] == 3
+    # 3 run courses and the blueprint they are checked against (was each import complete?)
+    assert fake.write_calls() == 0 and fake.calls["core_course_get_contents"] == 4
 
 
 def _member_changes(plan_output: str) -> list[tuple[str, object]]:
@@ -206,7 +207,8 @@ def test_push_no_cache_reads_everything_once_and_refills_the_cache(world, caplog
     fake, config = world
     with caplog.at_level(logging.INFO, logger="lms_sync.push.observe"):
         assert run_cli(config, "push", "--no-cache").exit_code == 0
-    assert (fake.calls["core_course_get_contents"], fake.calls["mod_forum_get_forum_discussions"]) == (3, 3)
+    # 3 run courses and the blueprint they are checked against (was each import complete?)
+    assert (fake.calls["core_course_get_contents"], fake.calls["mod_forum_get_forum_discussions"]) == (4, 3)
     assert "observation cache: contents of 0 of 3 courses, welcome post of 0 of 3" in caplog.text
     fake.reset_counters()
     assert run_cli(config, "push").exit_code == 0

@@ -16,6 +16,7 @@ _OBSERVE = (
     "core_course_get_categories",
     "core_course_get_courses_by_field",
     "core_course_get_contents",
+    "mod_feedback_get_items",  # is an import complete? (only for contents read anew)
     "core_user_get_users_by_field",
     "core_user_get_users",
     "core_enrol_get_enrolled_users",
@@ -33,6 +34,7 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_course_create_courses",
         "core_course_update_courses",
         "core_course_import_course",
+        "core_course_delete_modules",  # repairs an import a crash cut off (then imports again)
         "core_update_inplace_editable",
         "core_user_create_users",
         "enrol_manual_enrol_users",

@@ -218,12 +218,15 @@ class _Applier:
             if blueprint is None:
                 self.fail(run.run_id, f"blueprint course {change.fields['from']!r} not found")
                 continue
-            imports.submit((run, target), partial(self._import, run, blueprint.id, target))
+            cut_off = change.fields.get("delete", []) if change.action == "repair" else []
+            imports.submit((run, target), partial(self._import, run, blueprint.id, target, cut_off))
 
-    def _import(self, run: RunPlan, source: int, target: int) -> bool:
+    def _import(self, run: RunPlan, source: int, target: int, cut_off: Sequence[int]) -> bool:
+        """The import; for a repair, the activities of the import a crash cut off are deleted first."""
         with self.lock:
-            self.step(f"import {run.run_id}")
-        imported = self.single(run.run_id, courses.import_contents(source, target))
+            self.step(f"{'repair' if cut_off else 'import'} {run.run_id}")
+        imported = not cut_off or self.single(run.run_id, contents.delete_modules(cut_off))
+        imported = imported and self.single(run.run_id, courses.import_contents(source, target))
         with self.lock:  # the imports are the long part of a first push: say how far they are, run by run
             self.imports_done += 1
             self.step(f"{'imported' if imported else 'import failed:'} {run.run_id} "

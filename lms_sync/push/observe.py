@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from lms_sync.moodle.api import calendar, contents, courses, forums, groups, languages, people
+from lms_sync.moodle.api import calendar, contents, courses, feedback, forums, groups, languages, people
 from lms_sync.moodle.api.calls import Call, ask, checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.push.desired import DesiredCourse
@@ -39,11 +39,12 @@ def subject_digest(subject: str) -> str:
 
 def contents_payload(answer: Sequence[dict[str, Any]]) -> dict[str, list[list[Any]]]:
     """Sections and modules from a contents answer, names unescaped, as the cache stores them."""
-    return {
-        "sections": [[s.id, s.number, s.name] for s in contents.sections_from(answer)],
-        "modules": [[m.id, m.modname, m.name, m.section, m.instance, m.groupmode]
-                    for m in contents.modules_from(answer)],
-    }
+    return _payload(contents.sections_from(answer), contents.modules_from(answer))
+
+
+def _payload(sections: Sequence[ObservedSection], modules: Sequence[ObservedModule]) -> dict[str, list[list[Any]]]:
+    return {"sections": [[s.id, s.number, s.name] for s in sections],
+            "modules": [[m.id, m.modname, m.name, m.section, m.instance, m.groupmode] for m in modules]}
 
 
 def _complete(payload: dict[str, list[list[Any]]]) -> bool:
@@ -103,12 +104,14 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[Observe
     by_id = {c.id: c for c in runs}
     ids = sorted(by_id)
     enrolled = _enrolled_users_calls(client, ids)
-    results = client.read_many([*enrolled, forums.of_courses(ids), calendar.course_events(ids)])
+    # The blueprints' announcements forums too: an import brings a blueprint's own, which is no activity to count.
+    with_forums = by_id | {b.id: b for b in site.blueprints.values()}
+    results = client.read_many([*enrolled, forums.of_courses(sorted(with_forums)), calendar.course_events(ids)])
     for call, answer in zip(enrolled, results, strict=False):
         for entry in people.enrolled_from(call, checked(answer)):
             _add_enrolled(site, by_id[entry.courseid], entry)
     for forum in forums.forums_from(checked(results[-2])):
-        owner = by_id.get(forum.courseid)
+        owner = with_forums.get(forum.courseid)
         if owner is not None and forum.type == "news":
             if owner.news_forum_id is None:
                 owner.news_forum_id, owner.news_forum_discussions = forum.id, forum.discussions
@@ -161,6 +164,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     # The cache may only confirm that the welcome post is there; whether it is missing is always read from Moodle.
     confirmed = {f for f, digests in stored.items() if subject_digest(welcome[f][0]) in digests}
     unread = [c for _, c in runs if c.id not in payloads]
+    payloads_cached = set(payloads)
     forums_unread = [forum for forum in welcome if forum not in confirmed]
     if cache:
         log.info("observation cache: contents of %d of %d courses, welcome post of %d of %d; reading the rest",
@@ -200,24 +204,49 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     for forum, (subject, course) in welcome.items():
         course.post_subjects = {subject} if forum in confirmed else subjects[forum]
     if cache:
-        cache.put_many("contents", {c.id: (c.cacherev, payloads[c.id]) for c in unread})
         cache.put_many("discussions", {f: (welcome[f][1].news_forum_discussions,
                                            [subject_digest(welcome[f][0])] if welcome[f][0] in subjects[f] else [])
                                        for f in forums_unread})
     _read_group_lists(client, [c for d, c in runs
                                if all_groups or (c.groups and not by_ids) or _lacks_a_group(d, c)])
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
-    _read_blueprint_sections(client, site, wanted, cache)
+    read_anew = [(d, c) for d, c in runs if c.id not in payloads_cached]
+    _read_blueprint_sections(client, site, wanted, cache, {d.blueprint_idnumber for d, _ in read_anew})
+    _check_imports(client, site, read_anew, cache)
+
+
+def _check_imports(client: MoodleClient, site: ObservedSite, read_anew: Sequence[tuple[DesiredCourse, ObservedCourse]],
+                   cache: ObservationCache | None) -> None:
+    """Questionnaire items of the courses whose contents were read anew (and of their blueprints), so plan can tell
+    a complete import from one a crash cut off; then the contents of the complete ones go into the cache.
+
+    A cut-off import is never cached: the cache would hide its missing items from the next push.
+    """
+    pairs = [(c, site.blueprints[d.blueprint_idnumber]) for d, c in read_anew
+             if c.content_modules() and d.blueprint_idnumber in site.blueprints]
+    counted = list({id(c): c for pair in pairs for c in pair}.values())
+    feedbacks = [(c, m.instance) for c in counted for m in c.content_modules() if m.modname == "feedback"]
+    answers = client.read_many([feedback.items(instance) for _, instance in feedbacks])
+    for course in counted:
+        course.feedback_items = 0
+    for (course, _), answer in zip(feedbacks, answers, strict=True):
+        course.feedback_items = (course.feedback_items or 0) + feedback.item_count(checked(answer))
+    if cache:
+        blueprints = {d.idnumber: site.blueprints.get(d.blueprint_idnumber) for d, _ in read_anew}
+        cache.put_many("contents", {c.id: (c.cacherev, _payload(c.sections, c.modules)) for d, c in read_anew
+                                    if not c.missing_after_import(blueprints[d.idnumber])})
 
 
 def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
-                             cache: ObservationCache | None) -> None:
-    """The sections of the blueprints an import is about to copy: their names tell which sections push renames.
+                             cache: ObservationCache | None, checking: set[str]) -> None:
+    """The contents of the blueprints an import is about to copy (their section names tell which sections push
+    renames) or that a course read anew is compared with (`checking`: was its import complete?).
 
-    Only for runs whose course is missing or has no activities yet, so an unchanged world reads nothing more.
+    Only for runs whose course is missing, has no activities yet or was not in the cache, so an unchanged world
+    reads nothing more.
     """
-    importing = {d.blueprint_idnumber for d in wanted
-                 if d.idnumber not in site.courses or not site.courses[d.idnumber].content_modules()}
+    importing = checking | {d.blueprint_idnumber for d in wanted
+                            if d.idnumber not in site.courses or not site.courses[d.idnumber].content_modules()}
     blueprints = [site.blueprints[i] for i in sorted(importing) if i in site.blueprints]
     payloads = cache.get_many("contents", {b.id: b.cacherev for b in blueprints}) if cache else {}
     payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}

@@ -5,6 +5,7 @@ Plain data with no I/O; `lms_sync.push.observe` fills it from web-service reads,
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lms_sync.moodle.api.calendar import ActivityEvent, Event
@@ -51,6 +52,8 @@ class ObservedCourse:
     news_forum_name: str = ""
     news_forum_cmids: set[int] = field(default_factory=set)
     news_forum_discussions: int = 0
+    feedback_items: int | None = None
+    """questionnaire items of all its feedback activities, when read (contents read anew; not from the cache)"""
     post_subjects: set[str] = field(default_factory=set)
     """subjects of the announcements known to be there (when the observation cache vouched: the welcome post's)"""
 
@@ -65,6 +68,23 @@ class ObservedCourse:
     def content_modules(self) -> list[ObservedModule]:
         """Modules other than announcements forums (every course gets its own when it is created)."""
         return [m for m in self.modules if m.id not in self.news_forum_cmids]
+
+    def missing_after_import(self, blueprint: ObservedCourse | None) -> list[str]:
+        """What an import of `blueprint` brings that this course lacks: activities per type, questionnaire items.
+
+        Moodle restores activities one after another without a transaction, the questionnaire (last) item by item:
+        a crash during the import leaves a prefix. Counts per type, not names, so a trainer's rename is no gap.
+        Empty when complete, or when the blueprint's contents (or the items) were not read.
+        """
+        if blueprint is None:
+            return []
+        have = Counter(m.modname for m in self.content_modules())
+        want = Counter(m.modname for m in blueprint.content_modules())
+        missing = [f"{n} {modname}" for modname, n in sorted((want - have).items())]
+        if self.feedback_items is not None and blueprint.feedback_items is not None \
+                and self.feedback_items < blueprint.feedback_items:
+            missing.append(f"{blueprint.feedback_items - self.feedback_items} questionnaire items")
+        return missing
 
 
 @dataclass

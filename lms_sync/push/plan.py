@@ -19,7 +19,7 @@ from lms_sync.small_groups import allocate
 
 Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post",
                "forum", "groupmode", "date"]
-Action = Literal["create", "update", "import", "rename", "enrol", "suspend", "add", "replace", "post", "delete", "move"]
+Action = Literal["create", "update", "import", "repair", "rename", "enrol", "suspend", "add", "replace", "post", "delete", "move"]
 COURSE_FIELDS = ("fullname", "shortname", "summary", "startdate", "enddate")
 
 
@@ -150,6 +150,27 @@ def _import_changes(course: DesiredCourse, blueprint: ObservedCourse | None, run
                 "section_id": None, "section_number": number, "name": [brought.get(number), name]}))
 
 
+def _repair_changes(course: DesiredCourse, observed: ObservedCourse, blueprint: ObservedCourse | None,
+                    missing: list[str], run: RunPlan) -> None:
+    """An import a crash cut off: its activities are deleted and the blueprint imported again, never next to them.
+
+    Moodle's import has no "only what is missing", and importing into the course again would twin every activity
+    that did arrive. Deleting the whole course's contents instead (`deletecontent`) is no way either: it takes the
+    enrolment methods and the announcements forum with it. Sections stay; after the import each one is renamed
+    whose name would not be the template's (an existing name is kept by the import, an empty one gets the blueprint's).
+    """
+    run.changes.append(Change("content", "repair", course.idnumber, {
+        "from": course.blueprint_idnumber, "missing": missing,
+        "delete": sorted(m.id for m in observed.content_modules())}))
+    brought = {section.number: section.name for section in blueprint.sections} if blueprint else {}
+    have = {section.number: section.name for section in observed.sections}
+    for number, name in enumerate(course.section_names):
+        after = have.get(number, brought.get(number))
+        if after != name:
+            run.changes.append(Change("section", "rename", f"{course.idnumber} section {number}", {
+                "section_id": None, "section_number": number, "name": [after, name]}))
+
+
 def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
                     blueprint: ObservedCourse | None) -> None:
     if observed is None:
@@ -166,6 +187,9 @@ def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run:
         run.unchanged += 1
     if not observed.content_modules():
         _import_changes(course, blueprint, run)
+        return
+    if missing := observed.missing_after_import(blueprint):
+        _repair_changes(course, observed, blueprint, missing, run)
         return
     run.unchanged += 1
     for section in observed.sections:
@@ -271,7 +295,7 @@ def _activity_changes(course: DesiredCourse, observed: ObservedCourse | None, ru
     A course still to be imported gets the blueprint's group modes with its activities, so those are compared;
     its own forum, made with the course, and its activities get their ids once they exist (`cmid` None).
     """
-    importing = observed is None or not observed.content_modules()
+    importing = _brings_activities(observed, blueprint)
     if course.news_forum_name is not None:
         if observed is None or observed.news_forum_cmid is None:
             run.changes.append(Change("forum", "rename", "announcements forum", {
@@ -303,7 +327,13 @@ def _shown(timestamp: int, zone: str) -> str:
     return datetime.fromtimestamp(timestamp, ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan) -> None:
+def _brings_activities(observed: ObservedCourse | None, blueprint: ObservedCourse | None) -> bool:
+    """This push imports the blueprint's activities (a new course, one without activities, or a repair)."""
+    return observed is None or not observed.content_modules() or bool(observed.missing_after_import(blueprint))
+
+
+def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
+                  blueprint: ObservedCourse | None) -> None:
     """Moves of the activities' calendar events to their run's days (Moodle moves the activity's date with them).
 
     The events exist only once Moodle's cron has run after the import: until then the run gets a note and the next
@@ -311,7 +341,7 @@ def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: R
     """
     if not course.dates:
         return
-    if observed is None or not observed.content_modules():
+    if observed is None or _brings_activities(observed, blueprint):
         run.notes.append(f"{len(course.dates)} activity dates wait for the import and then for Moodle's cron, which "
                          "creates the activities' calendar events (usually within minutes): push again afterwards, "
                          "or let the nightly sync move them")
@@ -393,5 +423,5 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _group_changes(course, observed, user_ids, run, prune)
         _event_and_post_changes(course, observed, run, prune, site.ws_userid)
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
-        _date_changes(course, observed, run)
+        _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
     return plan

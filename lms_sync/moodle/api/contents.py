@@ -54,6 +54,11 @@ def module_records(answer: Sequence[dict[str, Any]]) -> list[tuple[int, dict[str
     return [(int(s.get("section", 0)), m) for s in answer for m in s.get("modules", [])]
 
 
+def delete_modules(cmids: Sequence[int]) -> Write:
+    """Activities deleted with everything in them; not repeat-safe: Moodle refuses a course module that is gone."""
+    return Write("core_course_delete_modules", {"cmids": list(cmids)})
+
+
 def rename_section(course_format: str, section_id: int, name: str) -> Write:
     """Moodle has no section web service: the course page's in-place editor renames it (the same name twice is a no-op)."""
     return Write("core_update_inplace_editable", {"itemtype": "sectionname", "component": f"format_{course_format}",

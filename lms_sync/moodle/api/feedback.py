@@ -36,6 +36,11 @@ def items(feedback_id: int) -> Call:
     return "mod_feedback_get_items", {"feedbackid": feedback_id}
 
 
+def item_count(answer: dict[str, Any]) -> int:
+    """How many items (questions, labels, page breaks) an items answer lists."""
+    return len(answer.get("items") or [])
+
+
 def responses(feedback_id: int, page: int, per_page: int) -> Call:
     """One page of named and anonymous attempts (both lists are paged alike)."""
     return "mod_feedback_get_responses_analysis", {"feedbackid": feedback_id, "page": page, "perpage": per_page}
