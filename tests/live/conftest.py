@@ -7,25 +7,55 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.live.ledger import SUBSET, recording
 from tests.live.site import ENV_URL, LiveMoodle
 from tests.live.world import Templates, copy_template, restore_blueprint
 
 REASON = f'no live Moodle ({ENV_URL} is not set): eval "$(bash ../shared/moodle/up.sh)"'
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.live)
-            # One site for all, and the crash tests stop its web server: under pytest-xdist (`--dist loadgroup`,
-            # the default in pyproject.toml) the live tests run one after another on one worker.
-            item.add_marker(pytest.mark.xdist_group("live-moodle"))
+HERE = Path(__file__).parent
+LEDGER_CHECK = "test_functions_called_live.py"
+
+
+def _is_live(item: pytest.Item) -> bool:
+    return HERE in Path(str(item.fspath)).parents
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items and any(_is_live(item) for item in items):
+        items[0].config.stash[SUBSET] = "some live tests were deselected (-k, -m, --deselect, --lf)"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark live tests; note whether the whole live suite runs here; run the ledger check last."""
+    live = [item for item in items if _is_live(item)]
+    for item in live:
+        item.add_marker(pytest.mark.live)
+        # One site for all, and the crash tests stop its web server: under pytest-xdist (`--dist loadgroup`,
+        # the default in pyproject.toml) the live tests run one after another on one worker.
+        item.add_marker(pytest.mark.xdist_group("live-moodle"))
+    missing = sorted({p.name for p in HERE.glob("test_*.py")} - {Path(str(item.fspath)).name for item in live})
+    if hasattr(config, "workerinput") and config.getoption("dist", "no") != "loadgroup":
+        config.stash[SUBSET] = "pytest-xdist spreads the live tests over workers (only --dist loadgroup keeps them on one)"
+    elif missing:
+        config.stash.setdefault(SUBSET, f"not collected: {', '.join(missing)}")
+    config.stash.setdefault(SUBSET, "")
+    items.sort(key=lambda item: Path(str(item.fspath)).name == LEDGER_CHECK)  # stable: the rest keep their order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lms_sync_calls() -> Iterator[Counter[str]]:
+    """Every web-service function lms-sync called on the live site in this session (see tests/live/ledger.py)."""
+    with recording() as calls:
+        yield calls
 
 
 @pytest.fixture(scope="session")

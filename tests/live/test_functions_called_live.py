@@ -1,0 +1,41 @@
+"""Every web-service function lms-sync uses was called on the real Moodle by this session's live tests, or is
+allow-listed below with the reason it is not (yet). Runs last, and only when the whole live suite ran in this process."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+
+import pytest
+
+from lms_sync.moodle.functions import BATCH_FUNCTION, OPTIONAL_FUNCTIONS, all_required_functions
+from tests.live.ledger import SUBSET
+from tests.live.site import LiveMoodle
+
+_COMPETENCIES = "pending: competencies (competency writes in the plan, live competency push and pull)"
+NOT_CALLED_LIVE = {
+    "core_update_inplace_editable": "pending: dates (news-forum rename); section renames happen only when a "
+                                    "blueprint's section names differ from its template's, never in the live tests",
+    "core_calendar_delete_calendar_events": "pending: dates (session moves replace events); also push --prune",
+    "core_group_delete_groups": "only push --prune deletes Kleingruppen; no live test prunes yet",
+    "core_competency_update_competency_framework": _COMPETENCIES,
+    "core_competency_update_competency": _COMPETENCIES,
+    "core_competency_get_scale_values": _COMPETENCIES,
+    "core_competency_read_competency_framework": _COMPETENCIES,
+    "core_competency_list_user_plans": _COMPETENCIES,
+    "core_competency_list_plan_competencies": _COMPETENCIES,
+    "tool_lp_data_for_user_competency_summary_in_course": _COMPETENCIES,
+}
+
+
+def test_every_function_lms_sync_uses_was_called_on_the_live_site(
+        request: pytest.FixtureRequest, live_moodle: LiveMoodle, lms_sync_calls: Counter[str]) -> None:
+    subset = request.config.stash.get(SUBSET, "")
+    if subset:
+        pytest.skip(f"the live ledger check needs the whole live suite in one process: {subset}")
+    used = all_required_functions() | set(OPTIONAL_FUNCTIONS) | {BATCH_FUNCTION}
+    assert set(NOT_CALLED_LIVE) <= used, sorted(set(NOT_CALLED_LIVE) - used)  # no reasons for what lms-sync never calls
+    never = sorted(used - set(lms_sync_calls) - set(NOT_CALLED_LIVE))
+    assert not never, f"lms-sync uses these functions, but no live test made it call them: {never}"
+    if stale := sorted(set(NOT_CALLED_LIVE) & set(lms_sync_calls)):
+        warnings.warn(f"called live now, remove from NOT_CALLED_LIVE: {stale}", stacklevel=1)
