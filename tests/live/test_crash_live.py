@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from lms_sync.cli import main
+from tests.live.ledger import called_functions
 from tests.live.site import LiveMoodle
 from tests.live.world import Templates, write_catalogue, write_config
 
@@ -72,13 +73,6 @@ def uninterrupted(live_moodle: LiveMoodle, live_templates: Templates,
     return moodle_state(live_moodle, run_id)
 
 
-def called_functions(request: httpx.Request) -> set[str]:
-    """The functions a request calls: its wsfunction and, for a mobile batch request, each call inside it."""
-    fields = parse_qsl(request.content.decode())
-    return {value for name, value in fields if name == "wsfunction" or (name.startswith("requests[") and
-                                                                        name.endswith("][function]"))}
-
-
 def restoring(live: LiveMoodle, request: httpx.Request, done: Path) -> None:
     """Return once Moodle has begun restoring activities into the import's target course (or `done` exists).
 
@@ -97,8 +91,8 @@ def restoring(live: LiveMoodle, request: httpx.Request, done: Path) -> None:
 
 def crash_when_sent(monkeypatch: pytest.MonkeyPatch, live: LiveMoodle, wsfunction: str, *,
                     after_answer: bool, mid_restore: bool = False) -> list[str]:
-    """Kill the web server when lms-sync first sends `wsfunction`: at once, once Moodle is restoring activities
-    (`mid_restore`, for an import), or once its answer is in. Returns a list that holds the function's name once
+    """Kill the web server when lms-sync first sends `wsfunction`: as it goes out, once Moodle is restoring
+    activities (`mid_restore`, for an import), or once its answer is in. Returns a list that holds the function's name once
     the server was killed."""
     original = httpx.HTTPTransport.handle_request
     killed: list[str] = []
@@ -113,11 +107,13 @@ def crash_when_sent(monkeypatch: pytest.MonkeyPatch, live: LiveMoodle, wsfunctio
             response.read()
             live.stop_web_server()
             return response
+        if not mid_restore:  # the server dies as the call goes out (and with it every import still running)
+            live.stop_web_server()
+            return original(transport, request)
         done = Path(tempfile.mkdtemp()) / "answered"
 
         def kill() -> None:
-            if mid_restore:
-                restoring(live, request, done)
+            restoring(live, request, done)
             live.stop_web_server()
 
         killer = threading.Thread(target=kill)
