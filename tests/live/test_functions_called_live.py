@@ -14,9 +14,8 @@ from tests.live.site import LiveMoodle
 
 _COMPETENCIES = "pending: competencies (competency writes in the plan, live competency push and pull)"
 NOT_CALLED_LIVE = {
-    "core_update_inplace_editable": "pending: dates (news-forum rename); section renames happen only when a "
-                                    "blueprint's section names differ from its template's, never in the live tests",
-    "core_calendar_delete_calendar_events": "pending: dates (session moves replace events); also push --prune",
+    "core_calendar_delete_calendar_events": "only when a session moves (its event is replaced) or push --prune; "
+                                            "no live test moves a session or prunes yet",
     "core_group_delete_groups": "only push --prune deletes Kleingruppen; no live test prunes yet",
     "core_competency_update_competency_framework": _COMPETENCIES,
     "core_competency_update_competency": _COMPETENCIES,
