@@ -6,12 +6,14 @@ Compares the token's allowed functions with `lms_sync.moodle.functions`, the sin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lms_sync.moodle.api import site
 from lms_sync.moodle.api.calls import checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND, OPTIONAL_FUNCTIONS, SITE_INFO
+from lms_sync.trainer_rights import trainer_rights
 
 SUPPORTED_RELEASES = "4.5 LTS and 5.x"
 
@@ -31,6 +33,9 @@ class CheckReport:
     """the site's default time zone ("" when it could not be read)"""
     forced_timezone: str = ""
     catalogue_timezone: str = ""
+    trainer_rights: str = ""
+    """what Moodle says about the trainers' rights on the evaluation ("" when not asked)"""
+    trainer_rights_warning: bool = False
 
     @property
     def timezone_warning(self) -> str | None:
@@ -60,6 +65,7 @@ class CheckReport:
             "missing_optional_functions": self.missing_optional,
             "timezone": {"site": self.site_timezone, "forced": self.forced_timezone,
                          "catalogue": self.catalogue_timezone, "warning": self.timezone_warning},
+            "trainer_rights": {"finding": self.trainer_rights, "warning": self.trainer_rights_warning},
         }
 
 
@@ -68,9 +74,11 @@ def _is_supported(release: str) -> bool:
     return match is not None and (int(match.group(1)), int(match.group(2))) >= (4, 5)
 
 
-def check_site(client: MoodleClient, catalogue_timezone: str = "") -> CheckReport:
+def check_site(client: MoodleClient, catalogue_timezone: str = "", run_courses: Sequence[str] = (),
+               teacher_role_id: int = 3) -> CheckReport:
     """One site-information call, compared with every function lms-sync's commands need; with
-    the mobile app's config read in the service also the site's time zone, compared with `catalogue_timezone`."""
+    the mobile app's config read in the service also the site's time zone, compared with `catalogue_timezone`;
+    with `run_courses` (idnumbers) what Moodle says about the rights of their trainers on the evaluation."""
     info = client.call(SITE_INFO)
     allowed = {entry["name"] for entry in info.get("functions", [])}
     zones = ("", "")
@@ -83,7 +91,7 @@ def check_site(client: MoodleClient, catalogue_timezone: str = "") -> CheckRepor
         if set(names) - allowed
     }
     release = str(info.get("release", ""))
-    return CheckReport(
+    report = CheckReport(
         site_name=str(info.get("sitename", "")),
         site_url=str(info.get("siteurl", client.url)),
         release=release,
@@ -97,3 +105,6 @@ def check_site(client: MoodleClient, catalogue_timezone: str = "") -> CheckRepor
         forced_timezone=zones[1],
         catalogue_timezone=catalogue_timezone,
     )
+    if run_courses and not missing.get("plan"):
+        report.trainer_rights, report.trainer_rights_warning = trainer_rights(client, run_courses, teacher_role_id)
+    return report

@@ -76,6 +76,10 @@ class SiteBuilders:
             operations.section_by_number(self.site, course.id, number).name = name
         return course
 
+    def add_role(self, roleid: int, shortname: str) -> None:
+        """A site role without any of the capabilities the fake knows holders for (like the trainer role)."""
+        self.site.site_roles[self.site.reserve_id("role", roleid)] = shortname
+
     def run_cron(self) -> None:
         """Moodle's cron: the adhoc tasks imports queued (the imported activities' calendar events)."""
         operations.run_calendar_refresh(self.site)

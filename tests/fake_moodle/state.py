@@ -359,6 +359,8 @@ class Site:
         self.course_completion: dict[tuple[int, int], int] = {}  # (courseid, userid) -> timecompleted
         self.disabled_modules: set[str] = set()
         self.languages: dict[str, str] = {"en": "English", "de": "Deutsch"}  # installed language packs
+        self.site_roles: dict[int, str] = dict(ROLES)
+        """roles defined on the site: Moodle's own and those an admin added (e.g. docs/moodle/trainer_role.php)"""
         self.timezone = "Europe/London"  # what a fresh Moodle installs as the default time zone
         self.calendar_refresh: set[int] = set()
         """courses an import queued refresh_mod_calendar_events_task for (it runs with the next cron)"""

@@ -108,3 +108,13 @@ def test_the_news_forum_is_named_by_the_template_and_a_trainers_group_mode_chang
     assert pushed.ws.cli("push").exit_code == 0
     assert live_moodle.records("SELECT groupmode FROM {course_modules} WHERE id = :id",
                                {"id": fallklinik["id"]})[0]["groupmode"] in (1, "1")
+
+
+def test_check_asks_moodle_and_warns_that_editing_teachers_see_the_named_answers(live_moodle: LiveMoodle,
+                                                                                  pushed: PushedRun) -> None:
+    """The workspace enrols trainers as Moodle's editing teacher (role 3, lms-sync's default teacher_role_id)."""
+    checked = pushed.ws.cli("check", "--json")
+    assert checked.exit_code == 0, checked.output
+    rights = json.loads(checked.output)["trainer_rights"]
+    assert rights["warning"] is True, rights
+    assert "mod/feedback:viewreports" in rights["finding"] and "docs/moodle/trainer_role.php" in rights["finding"]

@@ -139,3 +139,17 @@ def members_from(answer: Any, skip: Skip) -> list[Member]:
 def active_ids_from(answer: Any) -> set[int]:
     """The ids of an `ACTIVE_IDS_ONLY` listing: users whose enrolment is active now."""
     return {user_id for user_id in (whole_number(record.get("id")) for record in answer or []) if user_id > 0}
+
+
+def holders_of(course_ids: Sequence[int], capabilities: Sequence[str]) -> Call:
+    """Who is enrolled in each course (capability "") and who holds each capability there, with their roles."""
+    return ENROLLED_USERS_OF_COURSES, {
+        "coursecapabilities": [{"courseid": i, "capabilities": [_ANY_CAPABILITY, *capabilities]} for i in course_ids],
+        "options": [{"name": "userfields", "value": "id,roles"}, {"name": "onlyactive", "value": 1}]}
+
+
+def holders_from(answer: Any) -> dict[tuple[int, str], dict[int, frozenset[int]]]:
+    """(course id, capability) -> user id -> role ids; capability "" lists everyone enrolled."""
+    return {(int(entry["courseid"]), str(entry.get("capability") or "")): {
+        int(user["id"]): frozenset(int(role["roleid"]) for role in user.get("roles", []))
+        for user in entry.get("users", [])} for entry in answer}

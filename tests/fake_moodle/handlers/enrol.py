@@ -22,6 +22,8 @@ _CAPABILITY_ROLES = {
     "mod/forum:replypost": {STUDENT, TEACHER, EDITING_TEACHER},
     "moodle/course:update": {EDITING_TEACHER},
     "mod/feedback:viewreports": {TEACHER, EDITING_TEACHER},
+    "mod/feedback:edititems": {EDITING_TEACHER},
+    "mod/feedback:deletesubmissions": {EDITING_TEACHER},
     "moodle/competency:coursecompetencygradable": {STUDENT},
 }
 _TYPE_ERROR_45 = (
@@ -32,7 +34,7 @@ _TYPE_ERROR_45 = (
 
 def enrol_users(fake: FakeMoodle, params: dict[str, Any]) -> None:
     for wanted in params["enrolments"]:
-        if wanted["roleid"] not in ROLES:
+        if wanted["roleid"] not in fake.site.site_roles:
             raise moodle_exception("wsusercannotassign",
                                    "You don't have the permission to assign this role to this user in this course.")
         get_course(fake, wanted["courseid"])
