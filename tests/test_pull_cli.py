@@ -101,3 +101,15 @@ def test_a_revoked_token_is_exit_3_with_one_line(lms_config: Path, fake_moodle: 
         assert "create a new one" in error["hint"] and fake_moodle.token not in output
     assert errors.strip().splitlines()[-1].startswith("error: core_webservice_get_site_info: Invalid token")
     assert fake_moodle.token not in errors
+
+
+def test_a_site_in_maintenance_is_exit_3_as_for_sync(lms_config: Path, fake_moodle: FakeMoodle) -> None:
+    add_workshop(fake_moodle, "bip-ws-2026-01", size=4, answered=2, surveyed=1)
+    fake_moodle.inject("exception", wsfunction="core_webservice_get_site_info", times=10,
+                       error={"exception": "moodle_exception", "errorcode": "sitemaintenance",
+                              "message": "Site is undergoing maintenance"})
+
+    code, _, errors = _run(lms_config, "--course", "bip-ws-2026-01")
+
+    assert code == 3, errors
+    assert "maintenance" in errors.strip().splitlines()[-1]

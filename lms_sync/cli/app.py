@@ -85,22 +85,15 @@ class AppContext:
 def _exit_code_for(exc: BaseException) -> ExitCode | None:
     # Imported here, when something failed: a command that raised them has loaded them already.
     from lms_sync.config import ConfigError
-    from lms_sync.moodle.errors import (
-        MoodleAuthError,
-        MoodleError,
-        MoodlePermissionError,
-        MoodleProtocolError,
-        MoodleUnreachable,
-        WriteOutcomeUnknown,
-    )
+    from lms_sync.moodle.errors import SITE_WIDE, MoodleError, MoodlePermissionError, WriteOutcomeUnknown
     from lms_sync.records.lock import LockHeld
 
     if isinstance(exc, (ConfigError, InputError)):
         return ExitCode.CONFIG_OR_INPUT
-    if isinstance(exc, (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleUnreachable)):
-        return ExitCode.MOODLE_UNAVAILABLE
     if isinstance(exc, WriteOutcomeUnknown):
         return ExitCode.WRITE_OUTCOME_UNKNOWN
+    if isinstance(exc, (*SITE_WIDE, MoodlePermissionError)):  # as sync's exit code for a stopped run
+        return ExitCode.MOODLE_UNAVAILABLE
     if isinstance(exc, MoodleError):
         return ExitCode.SOME_RUNS_FAILED
     if isinstance(exc, LockHeld):

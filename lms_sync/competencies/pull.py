@@ -13,12 +13,13 @@ from typing import Any
 from lms_sync.moodle.api import competencies as api
 from lms_sync.moodle.api.calls import ask
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodlePermissionError, MoodleTransientError
+from lms_sync.moodle.errors import SITE_WIDE, MoodleError, MoodlePermissionError
 from lms_sync.records.snapshot import Competency, CompetencyRating
 
 log = logging.getLogger("lms_sync.competencies")
 
-_SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleTransientError)
+_NOT_ABOUT_ONE_USER: tuple[type[MoodleError], ...] = (*SITE_WIDE, MoodlePermissionError)
+"""a missing capability fails every user's read alike: the course fails instead of losing its ratings one by one"""
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,10 @@ class CompetencyPull:
 
 
 def _answers(client: MoodleClient, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Any]:
-    """Batched reads; a failure about one user is logged and skipped (None), a site-wide one stops the pull."""
+    """Batched reads; a failure about one user is logged and skipped (None), any other raised."""
     results: list[Any] = []
     for (wsfunction, params), answer in zip(calls, client.read_many(calls), strict=True):
-        if isinstance(answer, _SITE_WIDE):
+        if isinstance(answer, _NOT_ABOUT_ONE_USER):
             raise answer
         if isinstance(answer, MoodleError):
             log.warning("skipped %s %s: %s", wsfunction, dict(params), answer)

@@ -71,6 +71,12 @@ class WriteOutcomeUnknown(MoodleError):
     """A write was sent but no answer came back: it may or may not have been applied. Never repeated blindly."""
 
 
+SITE_WIDE: tuple[type[MoodleError], ...] = (MoodleAuthError, MoodleProtocolError, MoodleTransientError)
+"""The token, the connection or the site itself failed: no other call would fare better, so a command stops there.
+
+A missing capability (`MoodlePermissionError`) may be about one course only: each command says whether it stops.
+"""
+
 _AUTH_CODES = {"invalidtoken", "accessexception", "servicenotavailable", "usernotfullysetup", "wsaccessuserdeleted",
                "wsaccessusersuspended", "wsaccessusernologin", "invalidtimedtoken"}
 _PERMISSION_CODES = {"nopermissions", "requireloginerror", "nopermission"}

@@ -21,7 +21,7 @@ from lms_sync.moodle.api import feedback as feedback_api
 from lms_sync.moodle.api.courses import Course
 from lms_sync.moodle.api.feedback import Feedback
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import MoodleAuthError, MoodleError, MoodleProtocolError, MoodleTransientError
+from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.moodle.fields import Skip, moodle_time, prefixed, reason
 from lms_sync.pull.enrolment_reading import completion_record, enrolled_users, students
 from lms_sync.pull.feedback_reading import instrument, title
@@ -31,9 +31,6 @@ from lms_sync.records.snapshot import CompletionRecord, CourseSnapshot, Enrolled
 log = logging.getLogger("lms_sync.pull")
 K = TypeVar("K", bound=Hashable)
 
-
-SITE_WIDE_ERRORS = (MoodleAuthError, MoodleProtocolError, MoodleTransientError)
-"""The token, the connection or the site itself failed: no other course would fare better, so the pull stops."""
 _NOT_ENROLLED = "usernotenroled"  # the user left the course between our reads, or their enrolment is not active
 
 
@@ -58,7 +55,7 @@ def read_keyed(client: MoodleClient, calls: Mapping[K, tuple[str, Mapping[str, A
     """
     try:
         return dict(zip(calls, client.read_many(list(calls.values())), strict=True))
-    except SITE_WIDE_ERRORS:
+    except SITE_WIDE:
         raise
     except MoodleError as error:
         raise CourseReadError(str(error)) from None
@@ -66,7 +63,7 @@ def read_keyed(client: MoodleClient, calls: Mapping[K, tuple[str, Mapping[str, A
 
 def checked(result: Any, what: str) -> Any:
     """The result, or raise: site-wide errors as they are, any other Moodle error as this course's failure."""
-    if isinstance(result, SITE_WIDE_ERRORS):
+    if isinstance(result, SITE_WIDE):
         raise result
     if isinstance(result, MoodleError):
         raise CourseReadError(f"{what}: {result}")
@@ -164,7 +161,7 @@ class CourseReader:
         consenting = self.opted_in(user.email for user in users)
         try:
             return pull_ratings(self.client, course_id, [user.user_id for user in users if user.email in consenting])
-        except SITE_WIDE_ERRORS:
+        except SITE_WIDE:
             raise
         except MoodleError as error:
             # Without them the course's stored ratings would be dropped: keep the course as it was instead.
@@ -173,7 +170,7 @@ class CourseReader:
     @staticmethod
     def _active_user_ids(answer: Any, skip: Skip) -> set[int] | None:
         """Who Moodle lists as actively enrolled; None (status unknown) when it refuses to say for this course."""
-        if isinstance(answer, MoodleError) and not isinstance(answer, SITE_WIDE_ERRORS):
+        if isinstance(answer, MoodleError) and not isinstance(answer, SITE_WIDE):
             # The participants are still worth storing; only whether their enrolment is active stays open.
             skip(f"enrolment status of every user (stored as unknown): {answer} (onlyactive needs the capability "
                  "moodle/course:enrolreview)")

@@ -17,8 +17,8 @@ from typing import Any
 from lms_sync.moodle.api import courses, site
 from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES, Feedback, feedbacks_from
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import MoodleError
-from lms_sync.pull.course_reading import SITE_WIDE_ERRORS, CourseReader, CourseReadError, checked, read_keyed
+from lms_sync.moodle.errors import SITE_WIDE, MoodleError
+from lms_sync.pull.course_reading import CourseReader, CourseReadError, checked, read_keyed
 from lms_sync.pull.report import CoursePullResult, PullReport
 from lms_sync.pull.targets import CourseTarget
 from lms_sync.push.desired import DesiredCourse
@@ -67,7 +67,7 @@ def pull_courses(
             report.people = store.upsert_people(people)
         if targets:
             _Pull(client, store, report, page_size, sync_run_id, on_course_done).run(targets, catalogue_courses)
-    except SITE_WIDE_ERRORS as error:
+    except SITE_WIDE as error:
         log.error("pull stopped: %s", error)
         report.aborted = error
     report.requests = client.ledger.requests - requests
@@ -167,7 +167,7 @@ class _Pull:
             return by_course, None
         try:
             answers = self.client.call_chunked(FEEDBACKS_BY_COURSES, "courseids", course_ids)
-        except SITE_WIDE_ERRORS:
+        except SITE_WIDE:
             raise
         except MoodleError as error:
             return by_course, f"feedback activities: {error}"
@@ -195,7 +195,7 @@ class _Pull:
             if feedback_error:
                 raise CourseReadError(feedback_error)
             read = reader.read(found.target, course, feedbacks.get(course_id, []))
-        except SITE_WIDE_ERRORS as error:
+        except SITE_WIDE as error:
             self._stop(error)
             result.status, result.error = "failed", f"not pulled: {error}"
             return

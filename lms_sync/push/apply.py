@@ -18,14 +18,7 @@ from lms_sync.config import ConfigError, PushSettings
 from lms_sync.moodle.api import calendar, contents, courses, forums, groups, people
 from lms_sync.moodle.api.calls import ArrayWrite, Write, checked, send_many
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import (
-    MoodleAuthError,
-    MoodleError,
-    MoodlePermissionError,
-    MoodleProtocolError,
-    MoodleTransientError,
-    WriteOutcomeUnknown,
-)
+from lms_sync.moodle.errors import SITE_WIDE, MoodleError, MoodlePermissionError, WriteOutcomeUnknown
 from lms_sync.push.competencies import push_competencies
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.push.observe import contents_payload, observe, subject_digest
@@ -37,7 +30,7 @@ from lms_sync.records.observation_cache import ObservationCache
 
 log = logging.getLogger(__name__)
 Owner = str | None  # the run an item belongs to; None for shared objects (categories, accounts)
-_SITE_WIDE = (MoodleAuthError, MoodlePermissionError, MoodleProtocolError, MoodleTransientError, WriteOutcomeUnknown)
+_STOPS_PUSH: tuple[type[MoodleError], ...] = (*SITE_WIDE, MoodlePermissionError, WriteOutcomeUnknown)
 
 
 @dataclass
@@ -63,9 +56,10 @@ class PushReport:
 def _fatal(error: MoodleError) -> bool:
     """Errors about the site, the token or the connection rather than one item: they stop the push.
 
-    An outcome-unknown write stops it too: the next run re-reads Moodle and finishes the job without twins.
+    So do a missing capability (push's writes need the same ones for every course) and an outcome-unknown write:
+    the next run re-reads Moodle and finishes the job without twins.
     """
-    return isinstance(error, _SITE_WIDE)
+    return isinstance(error, _STOPS_PUSH)
 
 
 class _Applier:
