@@ -210,7 +210,8 @@ class NaiveClient:
             shortname=text(record.get("shortname")), fullname=text(record.get("fullname")),
             startdate=record.get("startdate"), enddate=record.get("enddate"), run_id=course.run_id,
             template=course.template, users=users, feedback=tuple(instruments),
-            completions=tuple(self._completion(course_id, user_id) for user_id in students(users)),
+            completions=tuple(self._completion(course_id, user_id)
+                              for user_id in students(members, users, self.settings.student_role_id)),
         ))
 
     def _response_pages(self, feedback_id: int) -> list[feedback_api.Page]:

@@ -127,10 +127,12 @@ def test_enrolled_users_with_roles_groups_and_a_deleted_user_skipped(recorded: d
     assert (anna.email, anna.roles, anna.groups) == ("anna.schmidt@example.org", ("student",), ("Gruppe A – Verwaltung",))
     assert anna.status == 0 and {user.status for user in users if user.user_id != 5} == {1}
     assert {user.status for user in enrolled_users(people.members_from(recorded["039"], notes.append))} == {None}
-    recorded_students = [u["id"] for u in recorded["039"] if any(r["shortname"] == "student" for r in u["roles"])]
-    assert students(users) == [5], "Moodle answers usernotenroled for a suspended student's completion: not asked"
-    unknown = enrolled_users(people.members_from(recorded["039"], notes.append))
-    assert students(unknown) == recorded_students and 15 not in recorded_students
+    recorded_students = [u["id"] for u in recorded["039"] if any(r["roleid"] == 5 for r in u["roles"])]
+    members = people.members_from(recorded["039"], notes.append)
+    assert students(members, users, 5) == [5], "Moodle answers usernotenroled for a suspended student's completion"
+    unknown = enrolled_users(members)
+    assert students(members, unknown, 5) == recorded_students and 15 not in recorded_students
+    assert students(members, unknown, 3) == [u["id"] for u in recorded["039"] if any(r["roleid"] == 3 for r in u["roles"])]
 
 
 def test_completion_from_course_and_activity_status(recorded: dict[str, Any]) -> None:

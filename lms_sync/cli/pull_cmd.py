@@ -62,7 +62,8 @@ def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     with (journaled(app, "pull", wait) as entry, open_records(app) as store,
           _progress(len(targets), enabled=progress_enabled(as_json)) as advance):
         report = pull_courses(app.moodle(), store, targets, catalogue_courses=catalogue_courses,
-                              people=catalogue_people(chosen), sync_run_id=entry.run_id, on_course_done=advance)
+                              people=catalogue_people(chosen), student_role_id=app.settings.push.student_role_id,
+                              sync_run_id=entry.run_id, on_course_done=advance)
         entry.status = "failed" if report.aborted else "partial" if report.failed or skipped_runs else "ok"
         entry.counts = {"pulled": report.as_dict()["totals"]}
         entry.errors = [{"step": "pull", "run_id": c.run_id, "message": redact(c.error or c.status)}

@@ -60,11 +60,6 @@ class Portfolio:
     def title(self) -> str:
         return f"Kompetenzportfolio {self.name}"
 
-    @property
-    def open_competencies(self) -> tuple[CompetencyHistory, ...]:
-        """Competencies whose latest rating is not yet proficient: where further training is suggested."""
-        return tuple(history for history in self.competencies if not history.proficient)
-
 
 def source_caption(row: RatingRow) -> str:
     """Where a rating was given, in the institute's words: the workshop, or the learning plan by its name."""

@@ -73,10 +73,11 @@ def checked(result: Any, what: str) -> Any:
 class CourseReader:
     """Reads courses of one site; safe to use from several threads at once."""
 
-    def __init__(self, client: MoodleClient, *, site_release: str | None, page_size: int,
+    def __init__(self, client: MoodleClient, *, site_release: str | None, page_size: int, student_role_id: int,
                  opted_in: Callable[[Iterable[str]], set[str]]) -> None:
         """`opted_in(emails)` says who agreed to the consultation: only their competency ratings are read."""
         self.client = client
+        self.student_role_id = student_role_id
         self.site_release = site_release
         self.page_size = page_size
         self.opted_in = opted_in
@@ -102,8 +103,8 @@ class CourseReader:
                 first[("non_respondents", feedback_id)] = feedback_api.non_respondents(feedback_id)
         answers = read_keyed(self.client, first)
         listed = checked(answers[("users", 0)], "enrolled users") or []
-        users = enrolled_users(people.members_from(listed, skip),
-                               active=self._active_user_ids(answers[("active_users", 0)], skip))
+        members = people.members_from(listed, skip)
+        users = enrolled_users(members, active=self._active_user_ids(answers[("active_users", 0)], skip))
         if listed and not users:
             # Storing nobody would erase the course's participants from the records: a site setting hides them.
             raise CourseReadError(f"none of the {len(listed)} enrolled users could be read (are e-mail addresses "
@@ -112,7 +113,7 @@ class CourseReader:
                  for fid in feedback_ids}
 
         second: dict[tuple[str, int, int], tuple[str, Mapping[str, Any]]] = {}
-        for user_id in students(users):
+        for user_id in students(members, users, self.student_role_id):
             second[("course", user_id, 0)] = completion.of_course(course_id, user_id)
             second[("activities", user_id, 0)] = completion.of_activities(course_id, user_id)
         for feedback_id in feedback_ids:

@@ -1,7 +1,7 @@
 """Turns a course's people as `moodle.api.people` and `moodle.api.completion` read them into snapshot users with
 their enrolment status, and completion records.
 
-Only the students' completion is read: trainers complete nothing.
+Only the students' completion is read (by the role id push enrols participants with): trainers complete nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from lms_sync.records.snapshot import (
     EnrolledUser,
 )
 
-STUDENT_ROLE = "student"
-
 
 def enrolled_users(members: Iterable[Member], *, active: set[int] | None = None) -> tuple[EnrolledUser, ...]:
     """The course's users with role shortnames, group names and enrolment status.
@@ -37,10 +35,12 @@ def enrolled_users(members: Iterable[Member], *, active: set[int] | None = None)
     ) for m in members)
 
 
-def students(users: Sequence[EnrolledUser]) -> list[int]:
-    """User ids whose completion is tracked: the course's students (trainers complete nothing) whose enrolment is not
-    known to be inactive — Moodle answers `usernotenroled` for a suspended student's completion."""
-    return [user.user_id for user in users if STUDENT_ROLE in user.roles and user.status != ENROLMENT_NOT_ACTIVE]
+def students(members: Sequence[Member], users: Sequence[EnrolledUser], student_role_id: int) -> list[int]:
+    """User ids whose completion is tracked: the course's students (`student_role_id`, push's `student_role_id`)
+    whose enrolment is not known to be inactive — Moodle answers `usernotenroled` for a suspended student's
+    completion."""
+    inactive = {user.user_id for user in users if user.status == ENROLMENT_NOT_ACTIVE}
+    return [member.id for member in members if student_role_id in member.roleids and member.id not in inactive]
 
 
 def completion_record(user_id: int, course: CourseCompletion, activities: Iterable[ActivityState]) -> CompletionRecord:

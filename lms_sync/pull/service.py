@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lms_sync.config import PushSettings
 from lms_sync.moodle.api import courses, site
 from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES, Feedback, feedbacks_from
 from lms_sync.moodle.client import MoodleClient
@@ -50,13 +51,15 @@ def pull_courses(
     catalogue_courses: Sequence[DesiredCourse] = (),
     people: Sequence[Participant] = (),
     page_size: int = DEFAULT_PAGE_SIZE,
+    student_role_id: int = PushSettings().student_role_id,
     sync_run_id: int | None = None,
     on_course_done: Progress | None = None,
 ) -> PullReport:
     """Pull `targets` from Moodle into `store`; returns what happened per course. Never raises for Moodle errors.
 
     `people` (the catalogue's participants and trainers) are stored first, so names, organisation and opt-in come
-    from the catalogue. A course found by `--course` that belongs to one of `catalogue_courses` keeps its run id.
+    from the catalogue. Completion is read for users with `student_role_id` (push's). A course found by `--course`
+    that belongs to one of `catalogue_courses` keeps its run id.
     `on_course_done` is called (from worker threads) once per target. A site-wide failure is in `report.aborted`.
     """
     started = time.monotonic()
@@ -66,7 +69,8 @@ def pull_courses(
         if people:
             report.people = store.upsert_people(people)
         if targets:
-            _Pull(client, store, report, page_size, sync_run_id, on_course_done).run(targets, catalogue_courses)
+            _Pull(client, store, report, page_size, student_role_id, sync_run_id, on_course_done).run(
+                targets, catalogue_courses)
     except SITE_WIDE as error:
         log.error("pull stopped: %s", error)
         report.aborted = error
@@ -78,9 +82,9 @@ def pull_courses(
 
 class _Pull:
     def __init__(self, client: MoodleClient, store: RecordsStore, report: PullReport, page_size: int,
-                 sync_run_id: int | None, on_course_done: Progress | None) -> None:
+                 student_role_id: int, sync_run_id: int | None, on_course_done: Progress | None) -> None:
         self.client, self.store, self.report = client, store, report
-        self.page_size, self.sync_run_id = page_size, sync_run_id
+        self.page_size, self.student_role_id, self.sync_run_id = page_size, student_role_id, sync_run_id
         self.on_course_done = on_course_done or (lambda result: None)
         self.stop = threading.Event()
         # Reads overlap, writes take turns: courses share rows (the site, people met in several courses) that the
@@ -99,6 +103,7 @@ class _Pull:
             return
         feedbacks, feedback_error = self._feedbacks([found.course.id for found in located if found.course])
         reader = CourseReader(self.client, site_release=release, page_size=self.page_size,
+                              student_role_id=self.student_role_id,
                               opted_in=self.store.opted_in_emails)
 
         def pull(found: _Located) -> CoursePullResult:

@@ -182,7 +182,7 @@ class _Sync:
         self.progress("pulling courses")
         report = pull_courses(self.client, self.store, run_targets(active, required=False),
                               catalogue_courses=workspace.courses, people=catalogue_people(active),
-                              sync_run_id=self.report.journal_id,
+                              student_role_id=self.settings.push.student_role_id, sync_run_id=self.report.journal_id,
                               on_course_done=lambda result: self.progress(f"pulled {result.label}"))
         self.report.pull = report
         for course in report.failed:
