@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from lms_sync.catalogue import Participant
 from lms_sync.config import PushSettings, Settings
+from lms_sync.moodle.api.courses import Course
 from lms_sync.push.observed import (
     ObservedActivityEvent,
     ObservedCategory,
@@ -43,14 +45,15 @@ def matching_site(courses) -> ObservedSite:
         cid = next(next_id)
         site.categories.append(ObservedCategory(cid, category.name, category.idnumber, parents[category.parent_idnumber]))
         parents[category.idnumber] = cid
-    site.blueprints[courses[0].blueprint_idnumber] = ObservedCourse(1, courses[0].blueprint_idnumber, "BP", "BP", "", 0, 0, 1)
+    blueprint = Course(1, courses[0].blueprint_idnumber, "BP", "BP", "", 0, 0, 1)
+    site.blueprints[courses[0].blueprint_idnumber] = ObservedCourse(blueprint)
     for course in courses:
         people = (*course.trainers, *course.participants)
         for person in people:
             if person.email not in site.users_by_email:
                 site.users_by_email[person.email] = [ObservedUser(next(next_id), person.email, person.email, person.fullname)]
-        observed = ObservedCourse(next(next_id), course.idnumber, course.shortname, course.fullname, course.summary,
-                                  course.startdate, course.enddate, parents[course.category_idnumber])
+        observed = ObservedCourse(Course(next(next_id), course.idnumber, course.shortname, course.fullname, course.summary,
+                                         course.startdate, course.enddate, parents[course.category_idnumber]))
         observed.sections = [ObservedSection(next(next_id), n, name) for n, name in enumerate(course.section_names)]
         observed.modules = [ObservedModule(next(next_id), "assign", "Stakeholder-Landkarte", 2)]
         observed.modules += [ObservedModule(next(next_id), "forum" if "Fallklinik" in name or "teilen" in name else
@@ -99,7 +102,7 @@ def test_a_site_that_matches_plans_nothing(courses):
 def test_drift_plans_only_the_difference(courses):
     site = matching_site(courses)
     first = site.courses[courses[0].idnumber]
-    first.fullname = "Alter Titel"
+    first.course = replace(first.course, fullname="Alter Titel")
     first.events[0] = ObservedEvent(first.events[0].id, first.events[0].name, first.events[0].timestart + 3600,
                                     first.events[0].timeduration)
     dropped = courses[1].participants[0]

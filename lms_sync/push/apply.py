@@ -71,7 +71,7 @@ class _Applier:
         self.courses = {c.run_id: c for c in courses}
         # What plan found, by idnumber or by name: a category adopted by name has no idnumber to look it up by.
         self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber} | plan.category_ids
-        self.course_ids = {idnumber: c.id for idnumber, c in site.courses.items()}
+        self.course_ids = {idnumber: c.course.id for idnumber, c in site.courses.items()}
         self.user_ids = {email: users[0].id for email, users in site.users_by_email.items() if len(users) == 1}
         self.group_ids: dict[str, int] = {}
         """idnumber -> id of the groups this push created"""
@@ -213,7 +213,7 @@ class _Applier:
                 self.fail(run.run_id, f"blueprint course {change.fields['from']!r} not found")
                 continue
             cut_off = change.fields.get("delete", []) if change.action == "repair" else []
-            imports.submit((run, target), partial(self._import, run, blueprint.id, target, cut_off))
+            imports.submit((run, target), partial(self._import, run, blueprint.course.id, target, cut_off))
 
     def _import(self, run: RunPlan, source: int, target: int, cut_off: Sequence[int]) -> bool:
         """The import; for a repair, the activities of the import a crash cut off are deleted first."""

@@ -12,7 +12,6 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any
 
 from lms_sync.moodle.api import calendar, contents, courses, feedback, forums, groups, languages, people
@@ -29,7 +28,7 @@ _LIST_FROM_RUNS = 3  # without the batch function, list a category holding this 
 
 
 def course_from(record: courses.Course) -> ObservedCourse:
-    return ObservedCourse(**asdict(record))
+    return ObservedCourse(record)
 
 
 def subject_digest(subject: str) -> str:
@@ -101,11 +100,11 @@ def _find_courses(client: MoodleClient, site: ObservedSite, wanted: Sequence[Des
 
 def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[ObservedCourse]) -> None:
     """Enrolled users with their roles and groups, forums and course events, for all run courses at once."""
-    by_id = {c.id: c for c in runs}
+    by_id = {c.course.id: c for c in runs}
     ids = sorted(by_id)
     enrolled = _enrolled_users_calls(client, ids)
     # The blueprints' announcements forums too: an import brings a blueprint's own, which is no activity to count.
-    with_forums = by_id | {b.id: b for b in site.blueprints.values()}
+    with_forums = by_id | {b.course.id: b for b in site.blueprints.values()}
     results = client.read_many([*enrolled, forums.of_courses(sorted(with_forums)), calendar.course_events(ids)])
     for call, answer in zip(enrolled, results, strict=False):
         for entry in people.enrolled_from(call, checked(answer)):
@@ -156,14 +155,14 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
                        cache: ObservationCache | None, all_groups: bool) -> None:
     """Contents and welcome posts the cache cannot vouch for, the idnumbers of the members' groups, unknown accounts."""
     runs = [(desired, site.courses[desired.idnumber]) for desired in wanted if desired.idnumber in site.courses]
-    payloads = cache.get_many("contents", {c.id: c.cacherev for _, c in runs}) if cache else {}
+    payloads = cache.get_many("contents", {c.course.id: c.course.cacherev for _, c in runs}) if cache else {}
     payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}
     welcome = {c.news_forum_id: (d.welcome.subject, c) for d, c in runs
                if d.welcome and c.news_forum_id is not None and c.news_forum_discussions}
     stored = cache.get_many("discussions", {f: c.news_forum_discussions for f, (_, c) in welcome.items()}) if cache else {}
     # The cache may only confirm that the welcome post is there; whether it is missing is always read from Moodle.
     confirmed = {f for f, digests in stored.items() if subject_digest(welcome[f][0]) in digests}
-    unread = [c for _, c in runs if c.id not in payloads]
+    unread = [c for _, c in runs if c.course.id not in payloads]
     payloads_cached = set(payloads)
     forums_unread = [forum for forum in welcome if forum not in confirmed]
     if cache:
@@ -173,7 +172,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     group_chunks = list(client.chunks("groupids", sorted({g for _, c in runs for g in c.groups}))) if by_ids else []
     emails = sorted({p.email for c in wanted for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
     email_chunks = list(client.chunks("values", emails, field="email"))
-    calls: list[Call] = [contents.contents(c.id) for c in unread]
+    calls: list[Call] = [contents.contents(c.course.id) for c in unread]
     calls += [groups.by_ids(chunk) for chunk in group_chunks]
     pages = [(forum, call) for forum in forums_unread
              for call in forums.discussions(forum, welcome[forum][1].news_forum_discussions)]
@@ -185,7 +184,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     calls += [languages.language_name(lang) for lang in langs]
     results = iter(client.read_many(calls))
     for course in unread:
-        payloads[course.id] = contents_payload(checked(next(results)))
+        payloads[course.course.id] = contents_payload(checked(next(results)))
     for _ in group_chunks:
         _add_groups(site, groups.groups_from(checked(next(results))))
     subjects: dict[int, set[str]] = {forum: set() for forum in forums_unread}
@@ -200,7 +199,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
         if languages.has_no_pack(next(results)):
             site.missing_languages.add(lang)
     for _, course in runs:
-        add_contents(course, payloads[course.id])
+        add_contents(course, payloads[course.course.id])
     for forum, (subject, course) in welcome.items():
         course.post_subjects = {subject} if forum in confirmed else subjects[forum]
     if cache:
@@ -210,7 +209,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     _read_group_lists(client, [c for d, c in runs
                                if all_groups or (c.groups and not by_ids) or _lacks_a_group(d, c)])
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
-    read_anew = [(d, c) for d, c in runs if c.id not in payloads_cached]
+    read_anew = [(d, c) for d, c in runs if c.course.id not in payloads_cached]
     _read_blueprint_sections(client, site, wanted, cache, {d.blueprint_idnumber for d, _ in read_anew})
     _check_imports(client, site, read_anew, cache)
 
@@ -233,7 +232,7 @@ def _check_imports(client: MoodleClient, site: ObservedSite, read_anew: Sequence
         course.feedback_items = (course.feedback_items or 0) + feedback.item_count(checked(answer))
     if cache:
         blueprints = {d.idnumber: site.blueprints.get(d.blueprint_idnumber) for d, _ in read_anew}
-        cache.put_many("contents", {c.id: (c.cacherev, _payload(c.sections, c.modules)) for d, c in read_anew
+        cache.put_many("contents", {c.course.id: (c.course.cacherev, _payload(c.sections, c.modules)) for d, c in read_anew
                                     if not c.missing_after_import(blueprints[d.idnumber])})
 
 
@@ -248,19 +247,19 @@ def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: S
     importing = checking | {d.blueprint_idnumber for d in wanted
                             if d.idnumber not in site.courses or not site.courses[d.idnumber].content_modules()}
     blueprints = [site.blueprints[i] for i in sorted(importing) if i in site.blueprints]
-    payloads = cache.get_many("contents", {b.id: b.cacherev for b in blueprints}) if cache else {}
+    payloads = cache.get_many("contents", {b.course.id: b.course.cacherev for b in blueprints}) if cache else {}
     payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}
-    unread = [b for b in blueprints if b.id not in payloads]
-    for blueprint, answer in zip(unread, client.read_many([contents.contents(b.id) for b in unread]), strict=True):
-        payloads[blueprint.id] = contents_payload(checked(answer))
+    unread = [b for b in blueprints if b.course.id not in payloads]
+    for blueprint, answer in zip(unread, client.read_many([contents.contents(b.course.id) for b in unread]), strict=True):
+        payloads[blueprint.course.id] = contents_payload(checked(answer))
     for blueprint in blueprints:
-        add_contents(blueprint, payloads[blueprint.id])
+        add_contents(blueprint, payloads[blueprint.course.id])
     if cache:
-        cache.put_many("contents", {b.id: (b.cacherev, payloads[b.id]) for b in unread})
+        cache.put_many("contents", {b.course.id: (b.course.cacherev, payloads[b.course.id]) for b in unread})
 
 
 def _add_groups(site: ObservedSite, found: Sequence[ObservedGroup]) -> None:
-    by_id = {c.id: c for c in site.courses.values()}
+    by_id = {c.course.id: c for c in site.courses.values()}
     for group in found:
         if (owner := by_id.get(group.courseid)) is not None:
             owner.groups[group.id] = group
@@ -273,7 +272,7 @@ def _lacks_a_group(desired: DesiredCourse, course: ObservedCourse) -> bool:
 
 
 def _read_group_lists(client: MoodleClient, runs: Sequence[ObservedCourse]) -> None:
-    answers = client.read_many([groups.of_course(c.id) for c in runs])
+    answers = client.read_many([groups.of_course(c.course.id) for c in runs])
     for course, answer in zip(runs, answers, strict=True):
         course.groups = {g.id: g for g in groups.groups_from(checked(answer))}
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from lms_sync.moodle.api.calendar import ActivityEvent, Event
 from lms_sync.moodle.api.contents import Module, Section
-from lms_sync.moodle.api.courses import Category
+from lms_sync.moodle.api.courses import Category, Course
 from lms_sync.moodle.api.groups import Group
 from lms_sync.moodle.api.people import User
 
@@ -26,16 +26,7 @@ ObservedActivityEvent = ActivityEvent
 
 @dataclass
 class ObservedCourse:
-    id: int
-    idnumber: str
-    shortname: str
-    fullname: str
-    summary: str
-    startdate: int
-    enddate: int
-    categoryid: int
-    cacherev: int = 0
-    """Moodle's revision of the course's sections and modules"""
+    course: Course
     sections: list[ObservedSection] = field(default_factory=list)
     modules: list[ObservedModule] = field(default_factory=list)
     active_roles: dict[int, set[int]] = field(default_factory=dict)

@@ -179,8 +179,8 @@ def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run:
         } | {"category_idnumber": course.category_idnumber}))
         _import_changes(course, blueprint, run)
         return
-    drift = {name: [getattr(observed, name), getattr(course, name)]
-             for name in COURSE_FIELDS if getattr(observed, name) != getattr(course, name)}
+    drift = {name: [getattr(observed.course, name), getattr(course, name)]
+             for name in COURSE_FIELDS if getattr(observed.course, name) != getattr(course, name)}
     if drift:
         run.changes.append(Change("course", "update", course.idnumber, drift))
     else:
@@ -384,8 +384,9 @@ def _cannot_create(course: DesiredCourse, site: ObservedSite, run: RunPlan) -> b
     holder = site.shortname_holders.get(course.shortname)
     if holder is not None:
         run.problems.append(
-            f"shortname {course.shortname!r} is taken by Moodle course id {holder.id} ({holder.fullname!r}, idnumber "
-            f"{holder.idnumber or 'none'}): rename that course in Moodle, or change shortname_pattern in the template")
+            f"shortname {course.shortname!r} is taken by Moodle course id {holder.course.id} "
+            f"({holder.course.fullname!r}, idnumber {holder.course.idnumber or 'none'}): rename that course in Moodle, "
+            "or change shortname_pattern in the template")
     if course.lang in site.missing_languages:
         run.problems.append(
             f"template {course.template!r} sets language = {course.lang!r}, but this Moodle has no {course.lang!r} "

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from lms_sync.catalogue import WorkshopRun
 from lms_sync.push.desired import DesiredCourse
-from lms_sync.push.observed import ObservedSite
+from lms_sync.push.observed import ObservedCourse, ObservedSite
 from lms_sync.push.plan import Plan
 from lms_sync.templates import CourseTemplate
 
@@ -31,6 +31,11 @@ class PlanFileError(Exception):
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=_plain).encode()).hexdigest()
+
+
+def _course(observed: ObservedCourse) -> dict[str, Any]:
+    """The Moodle course's fields beside what was observed in it, flat: digests stay those of earlier plan files."""
+    return asdict(observed.course) | {name: value for name, value in asdict(observed).items() if name != "course"}
 
 
 def _plain(value: Any) -> Any:
@@ -46,8 +51,8 @@ def fingerprint(site: ObservedSite) -> dict[str, str]:
     """A digest per observed part — site, each run course, each blueprint — so a refusal can name what moved."""
     parts = {"site (categories, accounts)": _digest([site.ws_userid, [asdict(c) for c in site.categories],
                                                       {e: [asdict(u) for u in us] for e, us in site.users_by_email.items()}])}
-    parts |= {f"course {idnumber}": _digest(asdict(course)) for idnumber, course in site.courses.items()}
-    parts |= {f"blueprint {idnumber}": _digest(asdict(course)) for idnumber, course in site.blueprints.items()}
+    parts |= {f"course {idnumber}": _digest(_course(course)) for idnumber, course in site.courses.items()}
+    parts |= {f"blueprint {idnumber}": _digest(_course(course)) for idnumber, course in site.blueprints.items()}
     return dict(sorted(parts.items()))
 
 
