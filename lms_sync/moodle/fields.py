@@ -6,12 +6,14 @@ Moodle returns formatted names HTML-escaped, integers sometimes as strings, and 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, get_type_hints
 
 from pydantic import ValidationError
 
+T = TypeVar("T")
 Skip = Callable[[str], None]
 """Called with one line for each record or value a reader leaves out; the caller logs and counts it."""
 
@@ -47,3 +49,23 @@ def reason(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"missing field {error}"
     return str(error)
+
+
+def record_of(cls: type[T], record: Mapping[str, Any], *, plain: Collection[str] = ("idnumber",),
+              names: Mapping[str, str] | None = None) -> T:
+    """The frozen dataclass `cls` from one Moodle record, each field read by its name (`names` maps field to Moodle's).
+
+    `id` must be there (KeyError, ValueError otherwise); an int field Moodle leaves out or garbles is 0, a str field is
+    unescaped text (the `plain` ones only stripped: identifiers and HTML that Moodle does not escape).
+    """
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for field in fields(cls):  # type: ignore[arg-type]
+        value = record.get((names or {}).get(field.name, field.name))
+        if field.name == "id":
+            values["id"] = int(record["id"])
+        elif hints[field.name] is int:
+            values[field.name] = whole_number(value)
+        elif hints[field.name] is str:
+            values[field.name] = str(value or "").strip() if field.name in plain else text(value)
+    return cls(**values)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import ArrayWrite, Call, Write
-from lms_sync.moodle.fields import text
+from lms_sync.moodle.fields import record_of
 
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
 CREATE_EVENTS = ArrayWrite("core_calendar_create_calendar_events", "events")
@@ -49,17 +49,12 @@ def course_events(course_ids: Sequence[int]) -> Call:
 
 def course_events_from(answer: dict[str, Any]) -> list[Event]:
     """Only events of type "course" (a read by course ids also returns the courses' group and module events)."""
-    return [Event(id=int(e["id"]), name=text(e.get("name")), timestart=int(e.get("timestart", 0)),
-                  timeduration=int(e.get("timeduration", 0)), userid=int(e.get("userid") or 0),
-                  courseid=int(e.get("courseid") or 0))
-            for e in answer.get("events", []) if e.get("eventtype") == "course"]
+    return [record_of(Event, e) for e in answer.get("events", []) if e.get("eventtype") == "course"]
 
 
 def activity_events_from(answer: dict[str, Any]) -> list[ActivityEvent]:
     """The events activities made for their dates (Moodle's cron makes them after an import), not user overrides."""
-    return [ActivityEvent(id=int(e["id"]), modname=str(e["modulename"]), instance=int(e.get("instance") or 0),
-                          eventtype=str(e.get("eventtype", "")), timestart=int(e.get("timestart", 0)),
-                          courseid=int(e.get("courseid") or 0))
+    return [record_of(ActivityEvent, e, plain=("modname", "eventtype"), names={"modname": "modulename"})
             for e in answer.get("events", []) if e.get("modulename") and e.get("courseid")]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import ArrayWrite, Call, Write
-from lms_sync.moodle.fields import text
+from lms_sync.moodle.fields import record_of
 
 COURSES_BY_FIELD = "core_course_get_courses_by_field"
 CREATE_CATEGORIES = ArrayWrite("core_course_create_categories", "categories")
@@ -45,8 +45,7 @@ def categories() -> Call:
 
 
 def categories_from(answer: Sequence[dict[str, Any]]) -> list[Category]:
-    return [Category(id=int(c["id"]), name=text(c.get("name")), idnumber=str(c.get("idnumber") or ""),
-                     parent=int(c.get("parent") or 0)) for c in answer]
+    return [record_of(Category, c) for c in answer]
 
 
 def by_field(field: str, value: str) -> Call:
@@ -68,17 +67,7 @@ def courses_from(answer: dict[str, Any]) -> list[Course]:
 
 
 def course_from(record: dict[str, Any]) -> Course:
-    return Course(
-        id=int(record["id"]),
-        idnumber=str(record.get("idnumber") or ""),
-        shortname=text(record.get("shortname")),
-        fullname=text(record.get("fullname")),
-        summary=str(record.get("summary") or "").strip(),
-        startdate=int(record.get("startdate") or 0),
-        enddate=int(record.get("enddate") or 0),
-        categoryid=int(record.get("categoryid") or 0),
-        cacherev=int(record.get("cacherev") or 0),
-    )
+    return record_of(Course, record, plain=("idnumber", "summary"))
 
 
 def import_contents(from_course: int, to_course: int) -> Write:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import Call, Write
-from lms_sync.moodle.fields import text
+from lms_sync.moodle.fields import record_of, text
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,8 @@ def of_courses(course_ids: Sequence[int]) -> Call:
 
 
 def forums_from(answer: Sequence[dict[str, Any]]) -> list[Forum]:
-    return [Forum(id=int(f["id"]), courseid=int(f.get("course", 0)), cmid=int(f.get("cmid", 0)),
-                  type=str(f.get("type", "")), discussions=int(f.get("numdiscussions") or 0),
-                  name=text(f.get("name"))) for f in answer]
+    return [record_of(Forum, f, plain=("type",), names={"courseid": "course", "discussions": "numdiscussions"})
+            for f in answer]
 
 
 PER_PAGE = 100  # Moodle answers one page per call; page -1 (its default) is page 0, not "all pages"
