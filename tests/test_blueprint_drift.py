@@ -7,8 +7,10 @@ from dataclasses import replace
 import pytest
 
 from lms_sync.blueprint import BlueprintContent, compile_blueprint
-from lms_sync.blueprint.drift import Change, FoundBy, ObservedCourse, ObservedModule, compute_drift
+from lms_sync.blueprint.drift import Difference, FoundBy, RestoredBlueprint, RestoredFeedback, compute_drift
 from lms_sync.blueprint.feedback_items import ItemShape, describe_stored
+from lms_sync.moodle.api.contents import Module, Section
+from lms_sync.moodle.api.courses import Course
 from tests.blueprint_sample_template import write_sample_template
 
 
@@ -17,26 +19,36 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> BlueprintContent:
     return compile_blueprint(write_sample_template(tmp_path_factory.mktemp("templates") / "sample"))
 
 
-def _restored(content: BlueprintContent, **changes: object) -> ObservedCourse:
-    """The course exactly as a correct restore of `content` leaves it."""
-    modules = tuple(
-        ObservedModule(cmid=cmid, modname=a.modname, name=a.name, section_number=a.section_number,
-                       anonymous=a.anonymous if a.items else None,
-                       items=tuple(describe_stored(item) for item in a.items) if a.items else None)
-        for cmid, a in enumerate(content.activities, start=1)
-    )
-    course = ObservedCourse(id=7, shortname=content.shortname, idnumber=content.idnumber, found_by=FoundBy.IDNUMBER,
-                            sections={s.number: s.name or "" for s in content.sections}, modules=modules)
-    return replace(course, **changes)  # type: ignore[arg-type]
+def _restored(content: BlueprintContent, *, found_by: FoundBy = FoundBy.IDNUMBER,
+              sections: dict[int, str] | None = None, **course_fields: str) -> RestoredBlueprint:
+    """The course exactly as a correct restore of `content` leaves it (with `course_fields` of the course changed)."""
+    course = replace(Course(id=7, idnumber=content.idnumber, shortname=content.shortname, fullname=content.fullname,
+                            summary="", startdate=0, enddate=0, categoryid=1), **course_fields)
+    numbered = list(enumerate(content.activities, start=1))
+    modules = tuple(Module(id=cmid, modname=a.modname, name=a.name, section=a.section_number) for cmid, a in numbered)
+    feedbacks = {cmid: RestoredFeedback(a.anonymous, tuple(describe_stored(item) for item in a.items))
+                 for cmid, a in numbered if a.items}
+    names = {s.number: s.name or "" for s in content.sections} if sections is None else sections
+    return RestoredBlueprint(course, found_by, tuple(Section(100 + n, n, name) for n, name in names.items()), modules,
+                             feedbacks)
 
 
-def _module(course: ObservedCourse, modname: str) -> ObservedModule:
+def _module(course: RestoredBlueprint, modname: str) -> Module:
     return next(m for m in course.modules if m.modname == modname)
 
 
-def _with_module(course: ObservedCourse, old: ObservedModule, new: ObservedModule | None) -> ObservedCourse:
+def _with_module(course: RestoredBlueprint, old: Module, new: Module | None) -> RestoredBlueprint:
     modules = tuple(new if m is old else m for m in course.modules)
     return replace(course, modules=tuple(m for m in modules if m is not None))
+
+
+def _feedback(course: RestoredBlueprint) -> tuple[int, RestoredFeedback]:
+    cmid = _module(course, "feedback").id
+    return cmid, course.feedbacks[cmid]
+
+
+def _with_feedback(course: RestoredBlueprint, cmid: int, feedback: RestoredFeedback) -> RestoredBlueprint:
+    return replace(course, feedbacks={**course.feedbacks, cmid: feedback})
 
 
 def _summary(drifts: list) -> list[tuple[str, str, str]]:
@@ -49,7 +61,7 @@ def test_a_faithful_restore_has_no_drift(content: BlueprintContent) -> None:
 
 def test_missing_course_says_to_restore(content: BlueprintContent) -> None:
     [drift] = compute_drift(content, None, "tpl")
-    assert (drift.subject, drift.change) == ("course", Change.MISSING)
+    assert (drift.subject, drift.change) == ("course", Difference.MISSING)
     assert "restore" in drift.hint and "lms-sync blueprint adopt tpl" in drift.hint
 
 
@@ -83,9 +95,9 @@ def test_activity_renamed_retyped_moved_missing_and_extra(content: BlueprintCont
     course = _restored(content)
     course = _with_module(course, _module(course, "page"), replace(_module(course, "page"), name="Anders"))
     course = _with_module(course, _module(course, "label"), replace(_module(course, "label"), modname="page"))
-    course = _with_module(course, _module(course, "assign"), replace(_module(course, "assign"), section_number=2))
+    course = _with_module(course, _module(course, "assign"), replace(_module(course, "assign"), section=2))
     course = _with_module(course, _module(course, "forum"), None)
-    course = replace(course, modules=(*course.modules, ObservedModule(99, "forum", "Ankündigungen", 0)))
+    course = replace(course, modules=(*course.modules, Module(99, "forum", "Ankündigungen", 0)))
     drifts = compute_drift(content, course, "tpl")
     assert _summary(drifts) == [
         ("activity", "missing", "forum 'Kommune und Zivilgesellschaft'"),
@@ -99,14 +111,14 @@ def test_activity_renamed_retyped_moved_missing_and_extra(content: BlueprintCont
 
 def test_questionnaire_items_changed_missing_extra_and_anonymity(content: BlueprintContent) -> None:
     course = _restored(content)
-    feedback = _module(course, "feedback")
-    items = list(feedback.items or ())
+    cmid, feedback = _feedback(course)
+    items = list(feedback.items)
     items[1] = replace(items[1], question="Andere Frage")
     items[2] = replace(items[2], kind="textarea", options=())
     del items[6]  # organisation
     items.append(ItemShape("numeric", "age", "Alter"))
     changed = replace(feedback, items=tuple(items), anonymous=True)
-    drifts = compute_drift(content, _with_module(course, feedback, changed), "tpl")
+    drifts = compute_drift(content, _with_feedback(course, cmid, changed), "tpl")
     assert _summary(drifts) == [
         ("activity", "changed", "is anonymous"),
         ("item", "changed", "question is 'Andere Frage', expected 'Kommune und Zivilgesellschaft'"),
@@ -121,16 +133,16 @@ def test_questionnaire_items_changed_missing_extra_and_anonymity(content: Bluepr
 
 def test_questionnaire_page_break_moved_and_order_changed(content: BlueprintContent) -> None:
     course = _restored(content)
-    feedback = _module(course, "feedback")
-    items = list(feedback.items or ())
+    cmid, feedback = _feedback(course)
+    items = list(feedback.items)
     pagebreak = items.pop(3)
     items.insert(1, pagebreak)
-    drifts = compute_drift(content, _with_module(course, feedback, replace(feedback, items=tuple(items))), "tpl")
+    drifts = compute_drift(content, _with_feedback(course, cmid, replace(feedback, items=tuple(items))), "tpl")
     assert _summary(drifts) == [("item", "missing", "pagebreak"), ("item", "extra", "pagebreak")]
     assert [d.where for d in drifts] == [
         "Evaluation / pagebreak after pace", "Evaluation / pagebreak after block_content"]
 
-    items = list(feedback.items or ())
+    items = list(feedback.items)
     items[4], items[5] = items[5], items[4]
-    drifts = compute_drift(content, _with_module(course, feedback, replace(feedback, items=tuple(items))), "tpl")
+    drifts = compute_drift(content, _with_feedback(course, cmid, replace(feedback, items=tuple(items))), "tpl")
     assert _summary(drifts) == [("item", "changed", "items are in a different order")]

@@ -6,7 +6,6 @@ and it has no idnumber of its own, so no other course is ever renamed.
 
 from __future__ import annotations
 
-import html
 import logging
 from dataclasses import dataclass
 
@@ -38,21 +37,19 @@ def adopt_blueprint(client: MoodleClient, content: BlueprintContent, template: s
         raise AdoptRefused(f"no course with shortname {content.shortname!r} (or {content.shortname}_1…) in Moodle: "
                            f"build the blueprint with `lms-sync blueprint build {template}` and restore it first")
     course, found_by = found
-    shortname = html.unescape(str(course.get("shortname", "")))
     if found_by is FoundBy.IDNUMBER:
-        return Adopted(int(course["id"]), shortname, already=True)
-    fullname = html.unescape(str(course.get("fullname", "")))
-    where = f"course {shortname!r} (id {course['id']})"
-    if course.get("idnumber"):
-        raise AdoptRefused(f"{where} has the idnumber {course['idnumber']!r}: it is not a freshly restored blueprint; "
+        return Adopted(course.id, course.shortname, already=True)
+    where = f"course {course.shortname!r} (id {course.id})"
+    if course.idnumber:
+        raise AdoptRefused(f"{where} has the idnumber {course.idnumber!r}: it is not a freshly restored blueprint; "
                            "restore the blueprint .mbz again, or give that course another shortname")
-    if fullname != content.fullname:
-        raise AdoptRefused(f"{where} is called {fullname!r}, the blueprint {content.fullname!r}: "
+    if course.fullname != content.fullname:
+        raise AdoptRefused(f"{where} is called {course.fullname!r}, the blueprint {content.fullname!r}: "
                            "restore the blueprint .mbz again, or give that course another shortname")
     # Setting the same idnumber twice changes nothing: a lost answer may be repeated.
     answer = client.call(courses.UPDATE_COURSES.wsfunction, repeat_safe=True,
-                         **{courses.UPDATE_COURSES.list_key: [{"id": int(course["id"]), "idnumber": content.idnumber}]})
+                         **{courses.UPDATE_COURSES.list_key: [{"id": course.id, "idnumber": content.idnumber}]})
     for warning in (answer or {}).get("warnings", []):
         raise AdoptRefused(f"Moodle did not set the idnumber of {where}: {warning.get('message')}")
     log.info("blueprint %s: %s adopted (idnumber set)", content.idnumber, where)
-    return Adopted(int(course["id"]), shortname, already=False)
+    return Adopted(course.id, course.shortname, already=False)

@@ -120,7 +120,7 @@ def verify_command(app: AppContext, template_name: str, as_json: bool) -> None:
     drifts = compute_drift(content, observed, template_name)
     if as_json:
         course = None if observed is None else {
-            "id": observed.id, "shortname": observed.shortname, "idnumber": observed.idnumber,
+            "id": observed.course.id, "shortname": observed.course.shortname, "idnumber": observed.course.idnumber,
             "found_by": str(observed.found_by),
         }
         report = {"blueprint": content.idnumber, "course": course, "drift": [drift.as_dict() for drift in drifts]}

@@ -127,6 +127,7 @@ class Item:
     presentation: str
     position: int
     choices: Choices
+    required: bool = False
 
     def scale(self) -> tuple[float | None, float | None]:
         """The lowest and highest rated value of a rated item; (None, None) for any other."""
@@ -166,7 +167,13 @@ def item_from(record: Mapping[str, Any]) -> Item:
     presentation = str(record.get("presentation") or "")
     return Item(id=int(record["id"]), typ=typ, label=text(record.get("label")), name=text(record.get("name")),
                 presentation=presentation, position=int(record.get("position") or 0),
-                choices=Choices.parse(presentation) if typ in (RATED, CHOICE) else Choices((), ()))
+                choices=Choices.parse(presentation) if typ in (RATED, CHOICE) else Choices((), ()),
+                required=bool(record.get("required")))
+
+
+def every_item_from(answer: Any) -> list[Item]:
+    """All items of an `items` answer, layout items too, by position (for comparing a questionnaire's shape)."""
+    return sorted((item_from(record) for record in (answer or {}).get("items") or []), key=lambda item: item.position)
 
 
 def items_from(answer: Any, skip: Skip) -> list[Item]:
