@@ -20,7 +20,6 @@ from lms_sync.records.people import normalise_email
 from lms_sync.records.store import RecordsStore
 from lms_sync.reports.csv_output import CSV_ENCODING, csv_text, iso_date
 from lms_sync.reports.files import NothingToReport
-from lms_sync.reports.queries import person_names
 from lms_sync.reports.rendering import german_date
 
 CSV_HEADER = ("Kompetenzrahmen", "Kompetenz-ID", "Kompetenz", "Datum", "Quelle", "Stufe", "Stufe (Bezeichnung)",
@@ -76,7 +75,7 @@ def write_portfolio_report(
             f"no competency ratings for {email} in the records: ratings are pulled only for participants who opted in "
             "to the Kompetenzberatung (participants CSV) and were rated in Moodle; run `lms-sync pull` first"
         )
-    name = person_names(store, [email])[email]
+    name = store.person_names([email])[email]
     portfolio = build_portfolio(email, name, rows, frameworks, offers, now or datetime.now(UTC))
     folder.mkdir(parents=True, exist_ok=True)
     stem = "portfolio-" + "".join(char if char.isalnum() or char in "-_.@" else "-" for char in email)

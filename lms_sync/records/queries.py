@@ -358,3 +358,13 @@ def person_ratings(connection: Connection, email: str) -> list[RatingRow]:
         )
         for row in connection.execute(query).mappings()
     ]
+
+
+def person_names(connection: Connection, emails: Sequence[str]) -> dict[str, str]:
+    """E-mail -> "Vorname Nachname" for every address given; the address itself when no name is stored."""
+    wanted = sorted({normalise_email(email) for email in emails})
+    rows = connection.execute(
+        select(people.c.email, people.c.firstname, people.c.lastname).where(people.c.email.in_(wanted))
+    ).all()
+    found = {email: f"{firstname} {lastname}".strip() for email, firstname, lastname in rows}
+    return {email: found.get(email) or email for email in wanted}

@@ -172,6 +172,11 @@ class RecordsStore:
         with self.engine.connect() as connection:
             return queries.participation(connection, run_ids=run_ids)
 
+    def person_names(self, emails: Iterable[str]) -> dict[str, str]:
+        """E-mail -> "Vorname Nachname" for every address given (the address itself when no name is stored)."""
+        with self.engine.connect() as connection:
+            return queries.person_names(connection, list(emails))
+
     def person_ratings(self, email: str) -> list[RatingRow]:
         """The person's competency ratings over time (empty for unknown people)."""
         with self.engine.connect() as connection:

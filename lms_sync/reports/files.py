@@ -17,7 +17,6 @@ from lms_sync.reports.csv_output import CSV_ENCODING
 from lms_sync.reports.evaluation import MIN_RESPONSES, EvaluationScope, build_evaluation_report
 from lms_sync.reports.evaluation_csv import evaluation_csv
 from lms_sync.reports.participation import build_participation_report, participation_csv
-from lms_sync.reports.queries import person_names
 from lms_sync.reports.rendering import render_report
 
 ReportFormat = Literal["html", "csv", "both"]
@@ -69,7 +68,7 @@ def write_evaluation_report(
     emails = {email for e in evaluations for email in e.trainer_emails}
     if scope.kind == "trainer":
         emails.add(scope.value)
-    names = person_names(store, emails)
+    names = store.person_names(emails)
     report = build_evaluation_report(scope, evaluations, names, now or datetime.now(UTC), min_responses=min_responses)
     stem = _file_stem("evaluation", scope.value) if scope.kind == "run" else _file_stem("evaluation", scope.kind, scope.value)
     written = []
