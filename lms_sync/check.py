@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lms_sync.moodle.api import site
-from lms_sync.moodle.api.calls import checked
+from lms_sync.moodle.api.calls import ask
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND, OPTIONAL_FUNCTIONS, SITE_INFO
+from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND, OPTIONAL_FUNCTIONS
 from lms_sync.trainer_rights import trainer_rights
 
 SUPPORTED_RELEASES = "4.5 LTS and 5.x"
@@ -79,25 +79,24 @@ def check_site(client: MoodleClient, catalogue_timezone: str = "", run_courses: 
     """One site-information call, compared with every function lms-sync's commands need; with
     the mobile app's config read in the service also the site's time zone, compared with `catalogue_timezone`;
     with `run_courses` (idnumbers) what Moodle says about the rights of their trainers on the evaluation."""
-    info = client.call(SITE_INFO)
-    allowed = {entry["name"] for entry in info.get("functions", [])}
+    info = site.info_from(ask(client, site.info()))
+    allowed = info.functions
     zones = ("", "")
     if site.LOCATION_SETTINGS in allowed:
-        name, params = site.location_settings()
-        zones = site.time_zones_from(checked(client.call(name, **params)))
+        zones = site.time_zones_from(ask(client, site.location_settings()))
     missing = {
         command: sorted(set(names) - allowed)
         for command, names in FUNCTIONS_BY_COMMAND.items()
         if set(names) - allowed
     }
-    release = str(info.get("release", ""))
+    release = info.release
     report = CheckReport(
-        site_name=str(info.get("sitename", "")),
-        site_url=str(info.get("siteurl", client.url)),
+        site_name=info.sitename,
+        site_url=info.siteurl or client.url,
         release=release,
-        version=str(info.get("version", "")),
-        username=str(info.get("username", "")),
-        is_site_admin=bool(info.get("userissiteadmin", False)),
+        version=info.version,
+        username=info.username,
+        is_site_admin=info.userissiteadmin,
         missing_by_command=missing,
         missing_optional={name: why for name, why in OPTIONAL_FUNCTIONS.items() if name not in allowed},
         supported_release=_is_supported(release),

@@ -5,6 +5,7 @@ Values come back as strings; "99" in a user's time zone means "the site's defaul
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import Call
@@ -17,10 +18,31 @@ def info() -> Call:
     return SITE_INFO, {}
 
 
+@dataclass(frozen=True)
+class SiteInfo:
+    sitename: str
+    siteurl: str
+    release: str
+    """"5.0.6 (Build: …)"; "" when Moodle does not say"""
+    version: str
+    username: str
+    """the token's user"""
+    userissiteadmin: bool
+    functions: frozenset[str]
+    """the functions the token's service allows"""
+
+
+def info_from(answer: Any) -> SiteInfo:
+    answer = answer or {}
+    return SiteInfo(sitename=str(answer.get("sitename") or ""), siteurl=str(answer.get("siteurl") or ""),
+                    release=str(answer.get("release") or ""), version=str(answer.get("version") or ""),
+                    username=str(answer.get("username") or ""), userissiteadmin=bool(answer.get("userissiteadmin")),
+                    functions=frozenset(str(f.get("name")) for f in answer.get("functions") or []))
+
+
 def release_from(answer: Any) -> str | None:
     """The release ("5.0.6 (Build: …)") of an `info` answer; None when Moodle does not say."""
-    release = (answer or {}).get("release")
-    return str(release) if release else None
+    return info_from(answer).release or None
 
 
 def location_settings() -> Call:
