@@ -54,8 +54,8 @@ def _course_seen(site: ObservedSite, idnumber: str) -> dict[str, Any] | None:
     email = {user.id: address for address, users in site.users_by_email.items() for user in users}
     category = {c.id: c.name for c in site.categories}
     return {
-        "course": (course.shortname, course.fullname, course.summary, course.startdate, course.enddate,
-                   category.get(course.categoryid)),
+        "course": (course.course.shortname, course.course.fullname, course.course.summary, course.course.startdate,
+                   course.course.enddate, category.get(course.course.categoryid)),
         "sections": sorted((s.number, s.name) for s in course.sections),
         "modules": sorted((m.modname, m.name, m.section) for m in course.content_modules()),
         "roles": sorted((email.get(user, str(user)), sorted(roles)) for user, roles in course.active_roles.items()),
