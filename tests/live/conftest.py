@@ -33,7 +33,7 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
         items[0].config.stash[SUBSET] = "some live tests were deselected (-k, -m, --deselect, --lf)"
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)  # before -m selects by the live mark and pytest-xdist reads the group mark
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark live tests; note whether the whole live suite runs here; run the ledger check last."""
     live = [item for item in items if _is_live(item)]
@@ -56,6 +56,14 @@ def lms_sync_calls() -> Iterator[Counter[str]]:
     """Every web-service function lms-sync called on the live site in this session (see tests/live/ledger.py)."""
     with recording() as calls:
         yield calls
+
+
+@pytest.fixture(autouse=True)
+def on_the_live_worker(request: pytest.FixtureRequest) -> None:
+    """Under pytest-xdist a live test runs on the one worker of the live group, or fails saying why."""
+    if hasattr(request.config, "workerinput") and not request.node.nodeid.endswith("@live-moodle"):
+        pytest.fail("pytest-xdist does not keep the live tests on one worker (--dist loadgroup with a pytest it "
+                    "supports, see pyproject.toml); on the one site they would disturb each other")
 
 
 @pytest.fixture(scope="session")
