@@ -35,7 +35,7 @@ from lms_sync.config import PushSettings  # noqa: E402
 from lms_sync.moodle.client import MoodleClient  # noqa: E402
 from lms_sync.pull import catalogue_people, pull_courses, run_targets  # noqa: E402
 from lms_sync.push.apply import push  # noqa: E402
-from lms_sync.push.desired import DesiredCourse, desired_course  # noqa: E402
+from lms_sync.push.desired import DesiredCourse, desired_course, desired_framework  # noqa: E402
 from lms_sync.records.store import RecordsStore  # noqa: E402
 from tests.live.site import LiveMoodle  # noqa: E402
 
@@ -121,12 +121,13 @@ class _LiveWorld:
         ensure_blueprint(self.site, self.template)
 
     def courses(self, label: str, runs: int) -> list[DesiredCourse]:
-        return [desired_course(self.template, run, self.settings)
+        frameworks = {idnumber: desired_framework(f, self.settings) for idnumber, f in self.frameworks.items()}
+        return [desired_course(self.template, run, self.settings, frameworks=frameworks)
                 for run in synthetic_runs(self.template, runs, self.config.participants, f"-{self.tag}{label}")]
 
     def push(self, client: MoodleClient, courses: list[DesiredCourse], *, sequential: bool = False) -> None:
         settings = self.settings.model_copy(update={"import_concurrency": 0}) if sequential else self.settings
-        report = push(client, courses, settings, frameworks=self.frameworks)
+        report = push(client, courses, settings)
         if report.failures:
             raise RuntimeError(f"push failed: {report.failures}")
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from lms_sync.catalogue import WorkshopRun, load_catalogue
 from lms_sync.competencies.framework import COMPETENCIES_FOLDER, CompetencyFramework, check_frameworks
 from lms_sync.config import Settings
-from lms_sync.push.desired import DesiredCourse, desired_course
+from lms_sync.push.desired import DesiredCourse, desired_course, desired_framework
 from lms_sync.templates import CourseTemplate, TemplateError, check_template, template_folders
 
 
@@ -68,11 +68,12 @@ def load_workspace(settings: Settings, *, catalogue: Path | None = None, templat
     workspace.failed_runs = {p.run_id for p in loaded.errors if p.run_id}
     workspace.warnings = [str(p) for p in loaded.warnings if not run_ids or p.run_id in (None, *run_ids)]
     workspace.warnings += [f"{p} (competencies are not pushed until this is fixed)" for p in framework_problems]
+    desired = {idnumber: desired_framework(framework, settings.push) for idnumber, framework in frameworks.items()}
     for run in runs:
         if run.template in broken:
             workspace.problems.append(f"run {run.id}: template {run.template!r} is invalid: {broken[run.template]}")
             workspace.failed_runs.add(run.id)
             continue
         workspace.courses.append(desired_course(templates[run.template], run, settings.push,
-                                                ZoneInfo(settings.catalogue.timezone)))
+                                                ZoneInfo(settings.catalogue.timezone), desired))
     return workspace

@@ -34,6 +34,25 @@ def site_with_framework_scale(fake: FakeMoodle, framework: CompetencyFramework) 
     return competency_ratings.add_scale(fake, list(framework.scale.levels))
 
 
+def seed_framework(fake: FakeMoodle, framework: CompetencyFramework, links: dict[int, list[str]],
+                   scale_id: int | None = None) -> dict[str, int]:
+    """The framework (on `scale_id`, else on a new scale with its levels), its competencies and the courses' links in
+    the fake, as an admin (or an earlier push) made them; returns the competency ids by idnumber."""
+    scale_id = scale_id or site_with_framework_scale(fake, framework)
+    moodle = fake.add_competency_framework(framework.shortname, framework.idnumber, scaleid=scale_id,
+                                           scaleconfiguration=framework.scale.moodle_configuration(scale_id),
+                                           description=framework.description_html())
+    ids: dict[str, int] = {}
+    for node in framework.parents_first():
+        ids[node.idnumber] = fake.add_competency(moodle.id, node.shortname, node.idnumber,
+                                                 parentid=ids[node.parent] if node.parent else 0,
+                                                 description=node.description_html()).id
+    for course, idnumbers in links.items():
+        for idnumber in idnumbers:
+            fake.link_competency(course, ids[idnumber])
+    return ids
+
+
 def calls_made(fake: FakeMoodle) -> list[tuple[str, dict[str, Any]]]:
     """Every web-service call the fake received, the inner calls of batched reads unpacked."""
     calls: list[tuple[str, dict[str, Any]]] = []

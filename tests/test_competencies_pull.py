@@ -12,12 +12,11 @@ import pytest
 from lms_sync.competencies.pull import pull_ratings
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND
-from lms_sync.push.competencies import push_competencies
 from lms_sync.records.course_writer import SnapshotCounts
 from lms_sync.records.people import Participant
 from lms_sync.records.snapshot import CourseSnapshot, EnrolledUser
 from lms_sync.records.store import RecordsStore
-from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
+from tests.competency_helpers import bundled_framework, calls_made, seed_framework, with_rating_handlers
 from tests.fake_moodle import FakeMoodle
 from tests.fake_moodle.handlers.competency_ratings import PLAN_COMPLETE, add_plan, plans
 
@@ -35,14 +34,13 @@ class RatedCourse:
 
 
 @pytest.fixture
-def rated(fake_moodle: FakeMoodle, moodle_client: MoodleClient) -> RatedCourse:
+def rated(fake_moodle: FakeMoodle) -> RatedCourse:
     """A course with the bundled competencies; Anna (opted in) and Ben (not) both rated in it and in a plan."""
     fake = with_rating_handlers(fake_moodle)
     framework = bundled_framework()
     course = fake.add_course("Kommune und Zivilgesellschaft", "KVZ-2026-01", idnumber="bip-kvz-2026-01").id
     links = ["bip-k-akteure", "bip-k-vertrauen", "bip-k-konflikte"]
-    push_competencies(moodle_client, framework, {course: links}, scale_id=site_with_framework_scale(fake, framework))
-    ids = {c.idnumber: c.id for c in fake.site.competencies.values()}
+    ids = seed_framework(fake, framework, {course: links})
     anna = fake.add_user("anna", "Anna", "Schmidt", ANNA).id
     ben = fake.add_user("ben", "Ben", "Krause", BEN).id
     for user in (anna, ben):

@@ -1,114 +1,199 @@
-"""Pushing the competency framework against the fake Moodle: created parents first, courses linked, a second push
-makes zero write calls, drift is repaired with the minimal writes, ratings stay untouched, a wrong scale is refused.
+"""The competency framework as plan changes against the fake Moodle: the first plan creates the tree (parents first)
+and links the run courses, push writes exactly that, a second plan is empty, drift gives the minimal writes, ratings
+stay untouched, and what push must not do (wrong scale, unknown competency, moved parent) is a problem, not a write.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
 import pytest
+from pydantic import SecretStr
 
-from lms_sync.competencies.framework import CompetencyFramework
-from lms_sync.config import ConfigError
+from lms_sync.config import PushSettings, Settings
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND
-from lms_sync.push.competencies import push_competencies
-from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
+from lms_sync.moodle.functions import FUNCTIONS_BY_COMMAND, OPTIONAL_FUNCTIONS
+from lms_sync.push.apply import PushReport, push
+from lms_sync.push.desired import DesiredCourse
+from lms_sync.push.observe import observe
+from lms_sync.push.plan import Plan, diff
+from lms_sync.workspace import load_workspace
+from tests.competency_helpers import bundled_framework, calls_made, seed_framework, site_with_framework_scale
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
+from tests.test_push_e2e import seed_accounts, seed_blueprint
 
+REPO = Path(__file__).resolve().parents[1]
+FRAMEWORK = "bip-kompetenzen-beteiligung"
 COURSE_LINKS = ["bip-k-erwartungen", "bip-k-akteure", "bip-k-vertrauen", "bip-k-beteiligungsformate",
                 "bip-k-konflikte", "bip-k-demokratie"]
+WRITES = {"core_competency_create_competency_framework", "core_competency_update_competency_framework",
+          "core_competency_create_competency", "core_competency_update_competency",
+          "core_competency_add_competency_to_course"}
+
+
+def courses_on(scale_id: int, run_ids: tuple[str, ...] = ("kvz-2027-01", "kvz-2027-02")) -> list[DesiredCourse]:
+    settings = Settings.model_validate({
+        "catalogue": {"path": str(REPO / "examples" / "catalogue"), "templates_dir": str(REPO / "course_templates")},
+        "push": {"competency_scale_id": scale_id}})
+    return load_workspace(settings, run_ids=run_ids).courses
+
+
+def client_for(fake: FakeMoodle) -> MoodleClient:
+    return MoodleClient(fake.url, SecretStr(fake.token), transport=httpx.MockTransport(fake), retries=0)
 
 
 @pytest.fixture
-def framework() -> CompetencyFramework:
-    return bundled_framework()
+def fake(moodle_version: str) -> FakeMoodle:
+    fake = FakeMoodle(moodle_version)
+    seed_blueprint(fake)
+    seed_accounts(fake, REPO / "examples" / "catalogue")
+    return fake
 
 
-@pytest.fixture
-def fake(fake_moodle: FakeMoodle) -> FakeMoodle:
-    return with_rating_handlers(fake_moodle)
+def plan_of(fake: FakeMoodle, courses: list[DesiredCourse]) -> Plan:
+    return diff(courses, observe(client_for(fake), courses), PushSettings())
 
 
-def _first_push(fake: FakeMoodle, client: MoodleClient, framework: CompetencyFramework) -> tuple[int, int, int]:
-    scale_id = site_with_framework_scale(fake, framework)
-    first = fake.add_course("Workshop Kommune 1", "KVZ-1", idnumber="bip-kvz-1").id
-    second = fake.add_course("Workshop Kommune 2", "KVZ-2", idnumber="bip-kvz-2").id
-    push_competencies(client, framework, {first: COURSE_LINKS, second: COURSE_LINKS[:2]}, scale_id=scale_id)
-    return scale_id, first, second
+def competency_writes(fake: FakeMoodle) -> dict[str, int]:
+    made: dict[str, int] = {}
+    for name, _ in calls_made(fake):
+        if name in WRITES:
+            made[name] = made.get(name, 0) + 1
+    return made
+
+
+def pushed(fake: FakeMoodle, courses: list[DesiredCourse]) -> PushReport:
+    fake.reset_counters()
+    return push(client_for(fake), courses, PushSettings())
+
+
+def linked(fake: FakeMoodle, course_idnumber: str) -> set[str]:
+    course = next(c for c in fake.site.courses.values() if c.idnumber == course_idnumber)
+    return {fake.site.competencies[link.competencyid].idnumber
+            for link in fake.site.course_competencies.values() if link.courseid == course.id}
 
 
 @pytest.mark.parametrize("moodle_version", MOODLE_VERSIONS)
-def test_first_push_creates_the_tree_parents_first_and_links_the_courses(
-        fake: FakeMoodle, moodle_client: MoodleClient, framework: CompetencyFramework) -> None:
-    scale_id = site_with_framework_scale(fake, framework)
-    course = fake.add_course("Workshop Kommune", "KVZ-1", idnumber="bip-kvz-1").id
-    counts = push_competencies(moodle_client, framework, {course: COURSE_LINKS}, scale_id=scale_id)
+def test_the_first_plan_creates_the_tree_and_links_and_push_writes_exactly_that(fake: FakeMoodle) -> None:
+    framework = bundled_framework()
+    courses = courses_on(site_with_framework_scale(fake, framework))
+    plan = plan_of(fake, courses)
+    assert [(c.kind, c.action, c.key) for c in plan.competencies] == [
+        ("framework", "create", FRAMEWORK), *(("competency", "create", n.idnumber) for n in framework.parents_first())]
+    assert [sorted(c.key for c in run.changes if c.kind == "link") for run in plan.runs] == [sorted(COURSE_LINKS)] * 2
 
-    assert (counts.framework_created, counts.competencies_created, counts.links_added) == (1, 8, 6)
+    report = pushed(fake, courses)
+
+    assert not report.failures
+    assert competency_writes(fake) == {"core_competency_create_competency_framework": 1,
+                                       "core_competency_create_competency": 8,
+                                       "core_competency_add_competency_to_course": 12}
+    assert {k: v for k, v in report.applied.items() if k in WRITES} == competency_writes(fake)
     [moodle_framework] = fake.site.frameworks.values()
-    assert (moodle_framework.idnumber, moodle_framework.scaleid) == (framework.idnumber, scale_id)
+    assert moodle_framework.idnumber == FRAMEWORK
     by_idnumber = {c.idnumber: c for c in fake.site.competencies.values()}
     for node in framework.competencies:
-        parent_id = by_idnumber[node.parent].id if node.parent else 0
-        assert by_idnumber[node.idnumber].parentid == parent_id
+        assert by_idnumber[node.idnumber].parentid == (by_idnumber[node.parent].id if node.parent else 0)
         assert by_idnumber[node.idnumber].shortname == node.shortname
-    linked = {fake.site.competencies[link.competencyid].idnumber
-              for link in fake.site.course_competencies.values() if link.courseid == course}
-    assert linked == set(COURSE_LINKS)
-    used = {name for name, _ in calls_made(fake)} - {"tool_mobile_call_external_functions"}
+    assert linked(fake, "lms-sync-kvz-2027-01") == linked(fake, "lms-sync-kvz-2027-02") == set(COURSE_LINKS)
+    used = {name for name, _ in calls_made(fake)} - set(OPTIONAL_FUNCTIONS)
     assert used <= set(FUNCTIONS_BY_COMMAND["push"]), used - set(FUNCTIONS_BY_COMMAND["push"])
+    assert plan_of(fake, courses).changes() == []
+
+
+def test_competencies_are_created_a_tree_level_per_request_and_links_all_at_once(fake: FakeMoodle) -> None:
+    courses = courses_on(site_with_framework_scale(fake, bundled_framework()))
+    pushed(fake, courses)
+    batches = [[inner["function"] for inner in params["requests"]] for name, params in fake.requests
+               if name == "tool_mobile_call_external_functions"]
+    with_creates = [b for b in batches if "core_competency_create_competency" in b]
+    assert [b.count("core_competency_create_competency") for b in with_creates] == [2, 6]  # areas, then their children
+    assert [b.count("core_competency_add_competency_to_course") for b in batches if
+            "core_competency_add_competency_to_course" in b] == [12]
+    assert fake.calls["core_competency_create_competency_framework"] == 1
 
 
 @pytest.mark.parametrize("moodle_version", MOODLE_VERSIONS)
-def test_second_push_of_an_unchanged_framework_makes_zero_write_calls(
-        fake: FakeMoodle, moodle_client: MoodleClient, framework: CompetencyFramework) -> None:
-    scale_id, first, second = _first_push(fake, moodle_client, framework)
-    fake.reset_counters()
-    counts = push_competencies(moodle_client, framework, {first: COURSE_LINKS, second: COURSE_LINKS[:2]},
-                               scale_id=scale_id)
-    assert fake.write_calls() == 0, dict(fake.calls)
-    assert (counts.competencies_unchanged, counts.links_present, counts.links_added) == (8, 8, 0)
+def test_an_unchanged_framework_plans_nothing_and_push_writes_nothing(fake: FakeMoodle) -> None:
+    courses = courses_on(site_with_framework_scale(fake, bundled_framework()))
+    assert not pushed(fake, courses).failures
+    plan = plan_of(fake, courses)
+    assert plan.changes() == [] and not plan.problems
+    assert sum(run.unchanged for run in plan.runs) >= 2 * len(COURSE_LINKS)  # the links count as unchanged
+    report = pushed(fake, courses)
+    assert fake.write_calls() == 0 and not report.failures and not report.applied
 
 
-def test_changed_description_and_new_link_make_exactly_the_needed_writes(
-        fake: FakeMoodle, moodle_client: MoodleClient, framework: CompetencyFramework) -> None:
-    scale_id, first, second = _first_push(fake, moodle_client, framework)
-    edited = [node.model_copy(update={"description": "Neu formuliert."}) if node.idnumber == "bip-k-konflikte" else node
-              for node in framework.competencies]
-    changed = framework.model_copy(update={"competencies": edited})
-    fake.reset_counters()
-    counts = push_competencies(moodle_client, changed, {first: COURSE_LINKS, second: COURSE_LINKS[:3]},
-                               scale_id=scale_id)
-    writes = {name: count for name, count in fake.calls.items() if fake.is_write(name)}
-    assert writes == {"core_competency_update_competency": 1, "core_competency_add_competency_to_course": 1}
-    assert (counts.competencies_updated, counts.links_added) == (1, 1)
-    konflikte = next(c for c in fake.site.competencies.values() if c.idnumber == "bip-k-konflikte")
-    assert konflikte.description == "<p>Neu formuliert.</p>"
+def test_a_partial_framework_and_missing_links_are_completed_with_the_minimal_writes(fake: FakeMoodle) -> None:
+    framework = bundled_framework()
+    first = next(c for c in fake.site.courses.values() if c.idnumber == "blueprint-kommune-zivilgesellschaft-v1").id
+    ids = seed_framework(fake, framework, {first: ["bip-k-akteure"]})  # an extra link on another course stays
+    del fake.site.competencies[ids["bip-k-demokratie"]]
+    konflikte = fake.site.competencies[ids["bip-k-konflikte"]]
+    konflikte.description = "<p>Alt.</p>"
+    scale_id = next(f.scaleid for f in fake.site.frameworks.values())
+    courses = courses_on(scale_id, ("kvz-2027-01",))
+    plan = plan_of(fake, courses)
+    assert [(c.kind, c.action, c.key) for c in plan.competencies] == [
+        ("competency", "update", "bip-k-konflikte"), ("competency", "create", "bip-k-demokratie")]
+    report = pushed(fake, courses)
+    assert not report.failures
+    assert competency_writes(fake) == {"core_competency_update_competency": 1, "core_competency_create_competency": 1,
+                                       "core_competency_add_competency_to_course": 6}
+    assert konflikte.description == next(n.description_html() for n in framework.competencies
+                                         if n.idnumber == "bip-k-konflikte")
+    assert linked(fake, "blueprint-kommune-zivilgesellschaft-v1") == {"bip-k-akteure"}
+    assert plan_of(fake, courses).changes() == []
 
 
-def test_push_leaves_existing_ratings_untouched(
-        fake: FakeMoodle, moodle_client: MoodleClient, framework: CompetencyFramework) -> None:
-    scale_id, first, second = _first_push(fake, moodle_client, framework)
-    student = fake.add_user("anna", "Anna", "Schmidt", "anna@example.org")
-    fake.enrol(student.id, first)
+def test_push_leaves_existing_ratings_untouched(fake: FakeMoodle) -> None:
+    courses = courses_on(site_with_framework_scale(fake, bundled_framework()), ("kvz-2027-01",))
+    pushed(fake, courses)
+    course = next(c for c in fake.site.courses.values() if c.idnumber == "lms-sync-kvz-2027-01").id
+    student = next(u for u in fake.site.users.values() if u.email == courses[0].participants[0].email)
     competency = next(c for c in fake.site.competencies.values() if c.idnumber == "bip-k-akteure")
-    fake.rate_competency(student.id, first, competency.id, 3, True, note="Akteurslandkarte sehr gründlich")
+    fake.rate_competency(student.id, course, competency.id, 3, True, note="Akteurslandkarte sehr gründlich")
     before = dict(fake.site.competency_ratings)
-    push_competencies(moodle_client, framework, {first: COURSE_LINKS}, scale_id=scale_id)
+    edited = replace(courses[0], competencies=(*courses[0].competencies, "bip-kb-beziehungen"))
+    assert not pushed(fake, [edited]).failures
     assert fake.site.competency_ratings == before
 
 
-def test_a_scale_that_does_not_match_the_levels_is_refused_before_any_write(
-        fake: FakeMoodle, moodle_client: MoodleClient, framework: CompetencyFramework) -> None:
-    course = fake.add_course("Workshop Kommune", "KVZ-1").id
-    with pytest.raises(ConfigError, match=r"scale 2 has the items \['Not yet competent', 'Competent'\]"):
-        push_competencies(moodle_client, framework, {course: COURSE_LINKS}, scale_id=2)
-    assert fake.write_calls() == 0 and not fake.site.frameworks
+def test_a_scale_without_the_levels_is_a_problem_and_nothing_of_the_framework_is_written(fake: FakeMoodle) -> None:
+    courses = courses_on(2)  # the fake's scale 2 is Moodle's "Not yet competent, Competent"
+    plan = plan_of(fake, courses)
+    assert not plan.competencies and not [c for run in plan.runs for c in run.changes if c.kind == "link"]
+    [problem] = plan.problems
+    assert "Moodle scale 2 has the items ['Not yet competent', 'Competent'], the framework needs" in problem
+    report = pushed(fake, courses)
+    assert report.failures["-"] == [problem]
+    assert not fake.site.frameworks and not competency_writes(fake)
+    assert {"lms-sync-kvz-2027-01", "lms-sync-kvz-2027-02"} <= {c.idnumber for c in fake.site.courses.values()}
 
 
-def test_a_link_to_an_unknown_competency_is_refused_before_any_write(
-        fake: FakeMoodle, moodle_client: MoodleClient, framework: CompetencyFramework) -> None:
-    scale_id = site_with_framework_scale(fake, framework)
-    course = fake.add_course("Workshop Kommune", "KVZ-1").id
-    with pytest.raises(ConfigError, match="bip-k-unbekannt.*templates validate"):
-        push_competencies(moodle_client, framework, {course: ["bip-k-unbekannt"]}, scale_id=scale_id)
-    assert fake.write_calls() == 0 and not fake.site.frameworks
+def test_a_scale_moodle_does_not_have_is_a_problem(fake: FakeMoodle) -> None:
+    plan = plan_of(fake, courses_on(999))
+    assert any("Moodle scale 999 has the items none" in p for p in plan.problems)
+    assert not plan.competencies
+
+
+def test_a_link_to_an_unknown_competency_or_framework_is_a_problem(fake: FakeMoodle) -> None:
+    [course] = courses_on(site_with_framework_scale(fake, bundled_framework()), ("kvz-2027-01",))
+    unknown = replace(course, competencies=("bip-k-unbekannt",))
+    [problem] = plan_of(fake, [unknown]).problems
+    assert "bip-k-unbekannt" in problem and "templates validate" in problem
+    no_file = replace(course, framework=None)
+    [problem] = plan_of(fake, [no_file]).problems
+    assert f"framework {FRAMEWORK!r}, which has no valid file" in problem
+    assert not plan_of(fake, [no_file]).competencies
+
+
+def test_a_competency_moved_to_another_parent_in_moodle_is_a_problem_not_a_move(fake: FakeMoodle) -> None:
+    ids = seed_framework(fake, bundled_framework(), {})
+    fake.site.competencies[ids["bip-k-akteure"]].parentid = ids["bip-kb-beteiligung"]
+    scale_id = next(f.scaleid for f in fake.site.frameworks.values())
+    plan = plan_of(fake, courses_on(scale_id, ("kvz-2027-01",)))
+    assert [p for p in plan.problems if "'bip-k-akteure' has another parent in Moodle" in p]
+    assert not [c for c in plan.competencies if c.key == "bip-k-akteure"]

@@ -9,12 +9,14 @@ import pytest
 
 from lms_sync.catalogue import Participant
 from lms_sync.config import PushSettings, Settings
-from lms_sync.moodle.api.courses import Course
+from lms_sync.moodle.api.competencies import Framework
 from lms_sync.push.observed import (
     ObservedActivityEvent,
     ObservedCategory,
+    ObservedCompetency,
     ObservedCourse,
     ObservedEvent,
+    ObservedFramework,
     ObservedGroup,
     ObservedModule,
     ObservedSection,
@@ -45,8 +47,13 @@ def matching_site(courses) -> ObservedSite:
         cid = next(next_id)
         site.categories.append(ObservedCategory(cid, category.name, category.idnumber, parents[category.parent_idnumber]))
         parents[category.idnumber] = cid
-    blueprint = Course(1, courses[0].blueprint_idnumber, "BP", "BP", "", 0, 0, 1)
-    site.blueprints[courses[0].blueprint_idnumber] = ObservedCourse(blueprint)
+    wanted = courses[0].framework
+    framework = ObservedFramework(Framework(next(next_id), wanted.idnumber, wanted.shortname, wanted.description))
+    site.frameworks[wanted.idnumber] = framework
+    for competency in wanted.competencies:
+        parent = framework.competencies[competency.parent].id if competency.parent else 0
+        framework.competencies[competency.idnumber] = ObservedCompetency(
+            next(next_id), competency.idnumber, competency.shortname, competency.description, parent)
     for course in courses:
         people = (*course.trainers, *course.participants)
         for person in people:
@@ -76,6 +83,7 @@ def matching_site(courses) -> ObservedSite:
         observed.news_forum_id, observed.news_forum_cmid = next(next_id), next(next_id)
         observed.news_forum_name = course.news_forum_name or ""
         observed.post_subjects = {course.welcome.subject}
+        observed.competency_ids = {framework.competencies[idnumber].id for idnumber in course.competencies}
         site.courses[course.idnumber] = observed
     return site
 
@@ -87,7 +95,7 @@ def test_offline_plan_creates_everything(courses):
     trainers = sum(len(c.trainers) for c in courses)
     assert counts["import"] == len(courses)
     assert counts["enrol"] == participants + trainers
-    assert counts["add"] == participants
+    assert counts["add"] == participants + sum(len(c.competencies) for c in courses)  # group members, course links
     assert counts["post"] == len(courses)
     assert counts["unchanged"] == 0
     assert [c.key for c in plan.categories] == [c.idnumber for c in courses[0].categories]
@@ -95,7 +103,7 @@ def test_offline_plan_creates_everything(courses):
 
 def test_a_site_that_matches_plans_nothing(courses):
     plan = diff(courses, matching_site(courses), PUSH)
-    assert plan.is_empty, plan.changes()
+    assert plan.is_empty and not plan.problems, (plan.changes(), plan.problems)
     assert plan.counts()["unchanged"] > 0
 
 

@@ -66,6 +66,39 @@ def test_a_plan_is_refused_when_moodle_changed_after_it_was_made(world, tmp_path
     assert fake.write_calls() == 0 and course.fullname == "Noch einmal geändert"
 
 
+def test_a_plan_is_refused_when_the_competency_framework_changed_in_moodle(world, tmp_path) -> None:
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    competency = next(c for c in fake.site.competencies.values() if c.idnumber == "bip-k-akteure")
+    competency.description = "<p>Von Hand geändert.</p>"
+    path, doc = saved_plan(config, tmp_path)
+    assert [(c["kind"], c["action"], c["key"]) for c in doc["competencies"]] == [
+        ("competency", "update", "bip-k-akteure")]
+    competency.shortname = "Noch einmal geändert"  # the admin edits it again between plan and push
+    fake.reset_counters()
+
+    refused = run_cli(config, "push", "--plan", str(path))
+
+    assert refused.exit_code == 2 and "competency framework bip-kompetenzen-beteiligung changed" in refused.output
+    assert fake.write_calls() == 0 and competency.shortname == "Noch einmal geändert"
+
+
+def test_the_plan_shows_every_competency_write_and_push_counts_them(world, tmp_path) -> None:
+    fake, config = world
+    path, doc = saved_plan(config, tmp_path)
+    assert doc["by_kind"]["framework"] == 1 and doc["by_kind"]["competency"] == 8 and doc["by_kind"]["link"] == 18
+    text = run_cli(config, "plan").output
+    assert "+ create competency framework bip-kompetenzen-beteiligung" in text and "18 competency links to add" in text
+
+    pushed = json.loads(run_cli(config, "push", "--plan", str(path), "--json").output)
+
+    assert {k: v for k, v in pushed["applied"].items() if k.startswith("core_competency_")} == {
+        "core_competency_create_competency_framework": 1, "core_competency_create_competency": 8,
+        "core_competency_add_competency_to_course": 18}
+    again = run_cli(config, "push")
+    assert "nothing (Moodle already matches)" in again.output
+
+
 def test_a_plan_is_refused_when_the_catalogue_changed(world, catalogue, tmp_path) -> None:
     fake, config = world
     path, _ = saved_plan(config, tmp_path)

@@ -16,7 +16,6 @@ from sqlalchemy import func, inspect, select
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import MoodleAuthError, MoodleUnreachable
 from lms_sync.pull import CourseTarget, PullReport, pull_courses
-from lms_sync.push.competencies import push_competencies
 from lms_sync.records.people import Participant
 from lms_sync.records.schema import (
     course_completion,
@@ -31,7 +30,7 @@ from lms_sync.records.schema import (
 )
 from lms_sync.records.store import RecordsStore
 from lms_sync.reports.files import write_participation_report
-from tests.competency_helpers import bundled_framework, calls_made, site_with_framework_scale, with_rating_handlers
+from tests.competency_helpers import bundled_framework, calls_made, seed_framework, with_rating_handlers
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
 from tests.fake_moodle.errors import no_permission
 from tests.fake_moodle.handlers.competency_ratings import add_plan
@@ -268,9 +267,7 @@ def test_competency_ratings_come_along_for_opted_in_participants_only(
     fake = with_rating_handlers(fake_moodle)
     workshop = add_workshop(fake, "bip-ws-2026-04", size=4, answered=2, surveyed=1)
     framework = bundled_framework()
-    push_competencies(_client(fake), framework, {workshop.course_id: ["bip-k-akteure", "bip-k-vertrauen"]},
-                      scale_id=site_with_framework_scale(fake, framework))
-    ids = {c.idnumber: c.id for c in fake.site.competencies.values()}
+    ids = seed_framework(fake, framework, {workshop.course_id: ["bip-k-akteure", "bip-k-vertrauen"]})
     consenting, other = (fake.site.users[user_id] for user_id in workshop.students[:2])
     for user in (consenting, other):
         fake.rate_competency(user.id, workshop.course_id, ids["bip-k-akteure"], 3, True, note="Landkarte fertig")

@@ -111,7 +111,7 @@ def plan_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     if as_json:
         click.echo(redact(json.dumps(doc, ensure_ascii=False, indent=2)))
     else:
-        click.echo(render_text("plan.txt.j2", plan=plan, counts=plan.counts()), nl=False)
+        click.echo(render_text("plan.txt.j2", plan=plan, counts=plan.counts(), kinds=plan.counts_by_kind()), nl=False)
     if workspace.problems or any(run.blocked for run in plan.runs):
         raise SystemExit(int(ExitCode.SOME_RUNS_FAILED))
 
@@ -144,7 +144,7 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
     with journaled(app, "push", wait) as entry, observation_cache(app) as cache:
         if cache and fresh:
             cache.clear()
-        report = push(app.moodle(), workspace.courses, app.settings.push, frameworks=workspace.frameworks,
+        report = push(app.moodle(), workspace.courses, app.settings.push,
                       prune=prune, cache=cache, before_apply=still_holds,
                       step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
         entry.status = "partial" if workspace.problems or report.failures else "ok"

@@ -24,6 +24,10 @@ _OBSERVE = (
     "core_calendar_get_calendar_events",
     "mod_forum_get_forums_by_courses",
     "mod_forum_get_forum_discussions",
+    "core_competency_list_competency_frameworks",
+    "core_competency_list_competencies",
+    "core_competency_list_course_competencies",
+    "core_competency_get_scale_values",
 )
 
 FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
@@ -45,11 +49,7 @@ FUNCTIONS_BY_COMMAND: dict[str, tuple[str, ...]] = {
         "core_calendar_update_event_start_day",
         "core_courseformat_update_course",
         "mod_forum_add_discussion",
-        # lms_sync.push.competencies
-        "core_competency_list_competency_frameworks",
-        "core_competency_list_competencies",
-        "core_competency_list_course_competencies",
-        "core_competency_get_scale_values",
+        # the competency framework, its competencies and the course links (lms_sync.push.plan_competencies)
         "core_competency_create_competency_framework",
         "core_competency_update_competency_framework",
         "core_competency_create_competency",

@@ -8,18 +8,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from lms_sync.competencies.framework import CompetencyFramework
-from lms_sync.config import ConfigError, PushSettings
-from lms_sync.moodle.api import calendar, contents, courses, forums, groups, people
+from lms_sync.config import PushSettings
+from lms_sync.moodle.api import calendar, competencies, contents, courses, forums, groups, people
 from lms_sync.moodle.api.calls import ArrayWrite, Write, checked, send_many
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError, MoodlePermissionError, WriteOutcomeUnknown
-from lms_sync.push.competencies import push_competencies
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.push.observe import contents_payload, observe, subject_digest
 from lms_sync.push.observed import ObservedSite
@@ -37,8 +35,6 @@ _STOPS_PUSH: tuple[type[MoodleError], ...] = (*SITE_WIDE, MoodlePermissionError,
 class PushReport:
     plan: Plan
     applied: Counter[str] = field(default_factory=Counter)
-    competencies: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """framework idnumber -> what the competency push did"""
     failures: dict[str, list[str]] = field(default_factory=dict)
     """run id (or "-" for shared objects) -> what went wrong"""
     observation: str = ""
@@ -49,7 +45,7 @@ class PushReport:
         return {key for key in self.failures if key != "-"}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"applied": dict(self.applied), "failures": self.failures, "competencies": self.competencies,
+        return {"applied": dict(self.applied), "failures": self.failures,
                 "observation": self.observation, "plan": self.plan.as_dict()}
 
 
@@ -65,9 +61,9 @@ def _fatal(error: MoodleError) -> bool:
 class _Applier:
     def __init__(self, client: MoodleClient, site: ObservedSite, plan: Plan, courses: Sequence[DesiredCourse],
                  push: PushSettings, report: PushReport, step: Callable[[str], None],
-                 frameworks: Mapping[str, CompetencyFramework], cache: ObservationCache | None) -> None:
+                 cache: ObservationCache | None) -> None:
         self.client, self.site, self.plan, self.push, self.report, self.step = client, site, plan, push, report, step
-        self.frameworks, self.cache = frameworks, cache
+        self.cache = cache
         self.courses = {c.run_id: c for c in courses}
         # What plan found, by idnumber or by name: a category adopted by name has no idnumber to look it up by.
         self.category_ids = {c.idnumber: c.id for c in site.categories if c.idnumber} | plan.category_ids
@@ -286,32 +282,56 @@ class _Applier:
         return {cid: (revisions[cid], contents_payload(answer))
                 for cid, answer in zip(ids, answers, strict=True) if not isinstance(answer, MoodleError)}
 
+    def send_all(self, writes: Sequence[tuple[Owner, Write]], items: Sequence[int] | None = None) -> list[Any]:
+        """Writes that have no array form, in as few requests as the service allows (`send_many`): each result, or
+        the `MoodleError` of one Moodle refused (its owner's run fails); a site-wide error stops the push.
+        `items`: how many items each write counts for in the report (one call may set several group modes)."""
+        results = send_many(self.client, [write for _, write in writes]) if writes else []
+        for (owner, write), result, weight in zip(writes, results, items or [1] * len(writes), strict=True):
+            if not isinstance(result, MoodleError):
+                self.count(write.wsfunction, weight)
+            elif _fatal(result):
+                raise result
+            else:
+                self.fail(owner, str(result))
+        return results
+
     def competencies(self) -> None:
-        """The framework first (parents before children), then each run course's links; ratings are never touched."""
-        links: dict[str, dict[int, tuple[str, ...]]] = {}
-        for run in self.plan.runs:
-            course = self.courses[run.run_id]
-            if (course.competency_framework and course.competencies and not run.blocked
-                    and run.run_id not in self.report.failed_runs and run.course_idnumber in self.course_ids):
-                links.setdefault(course.competency_framework, {})[self.course_ids[run.course_idnumber]] = course.competencies
-        for idnumber, course_links in sorted(links.items()):
-            framework = self.frameworks.get(idnumber)
-            if framework is None:
-                self.fail(None, f"competency framework {idnumber!r} has no file in the templates' competencies folder")
-                continue
-            self.step(f"competencies {idnumber}")
-            try:
-                counts = push_competencies(self.client, framework, course_links, scale_id=self.push.competency_scale_id)
-            except ConfigError as error:
-                self.fail(None, f"competencies not pushed: {error}")
-                continue
-            except MoodleError as error:
-                if _fatal(error):
-                    raise
-                self.fail(None, f"competencies not pushed: {error}")
-                continue
-            self.report.competencies[idnumber] = counts.as_dict()
-            self.report.applied.update(counts.writes())
+        """The planned frameworks, their competencies a tree level per request (parents first), then every run's
+        course links in one request; ratings are never touched."""
+        changes = self.plan.competencies
+        links = self.live_runs(["link"])
+        if not changes and not links:
+            return
+        self.step("competencies")
+        frameworks = {idnumber: f.framework.id for idnumber, f in self.site.frameworks.items()}
+        ids = {(idnumber, c.idnumber): c.id for idnumber, f in self.site.frameworks.items() for c in f.competencies.values()}
+        creates = [c for c in changes if c.kind == "framework" and c.action == "create"]
+        updates = [(None, competencies.update_framework({"id": frameworks[c.key]} | _new_values(c)))
+                   for c in changes if c.kind == "framework" and c.action == "update"]
+        updates += [(None, competencies.update_competency({"id": ids[(c.fields["framework"], c.key)]} | _new_values(c)))
+                    for c in changes if c.kind == "competency" and c.action == "update"]
+        results = self.send_all([(None, competencies.create_framework(dict(c.fields))) for c in creates] + updates)
+        frameworks |= {c.key: int(r["id"]) for c, r in zip(creates, results, strict=False) if not isinstance(r, MoodleError)}
+        pending = [c for c in changes if c.kind == "competency" and c.action == "create"]
+        while pending:
+            ready = [c for c in pending if c.fields["framework"] in frameworks
+                     and (c.fields["parent"] is None or (c.fields["framework"], c.fields["parent"]) in ids)]
+            if not ready:
+                for change in pending:
+                    self.fail(None, f"competency {change.key}: its framework or parent competency could not be created")
+                break
+            writes = [(None, competencies.create_competency({
+                "shortname": c.fields["shortname"], "idnumber": c.fields["idnumber"], "description": c.fields["description"],
+                "competencyframeworkid": frameworks[c.fields["framework"]],
+                "parentid": ids.get((c.fields["framework"], c.fields["parent"]), 0)})) for c in ready]
+            for change, created in zip(ready, self.send_all(writes), strict=True):
+                if not isinstance(created, MoodleError):
+                    ids[(change.fields["framework"], change.key)] = int(created["id"])
+            pending = [c for c in pending if c not in ready]
+        self.send_all([(run.run_id, competencies.add_to_course(self.course_ids[run.course_idnumber],
+                                                              ids[(c.fields["framework"], c.fields["competency"])]))
+                       for run, c in links if (c.fields["framework"], c.fields["competency"]) in ids])
 
     def enrolments(self) -> None:
         items = []
@@ -392,14 +412,9 @@ class _Applier:
             if not writes:
                 continue
             self.step("activities" if round_ == 0 else "dates")
-            for (run, write, items), result in zip(writes, send_many(self.client, [w for _, w, _ in writes]), strict=True):
-                if isinstance(result, MoodleError):
-                    if _fatal(result):
-                        raise result
-                    self.fail(run.run_id, f"{write.wsfunction}: {result}")
-                    continue
-                self.count(write.wsfunction, items)
-                touched.add(self.course_ids[run.course_idnumber])
+            results = self.send_all([(run.run_id, write) for run, write, _ in writes], [n for _, _, n in writes])
+            touched |= {self.course_ids[run.course_idnumber]
+                        for (run, _, _), result in zip(writes, results, strict=True) if not isinstance(result, MoodleError)}
         if self.cache and touched:  # each of these writes raised the course's revision past the cached one
             self.cache.put_many("contents", self._read_contents(sorted(touched)))
 
@@ -416,19 +431,11 @@ class _Applier:
         self.step("welcome posts")
         if self.cache:  # an answer lost on the way must not leave a stale entry
             self.cache.forget("discussions", [forum for _, _, forum, _ in posts])
-        writes = [forums.add_discussion(forum, change.fields["subject"], change.fields["message"])
-                  for _, change, forum, _ in posts]
-        posted = {}
-        for (run, change, forum, discussions), write, result in zip(posts, writes, send_many(self.client, writes),
-                                                                    strict=True):
-            if isinstance(result, MoodleError):
-                if _fatal(result):
-                    raise result
-                self.fail(run.run_id, str(result))
-                continue
-            self.count(write.wsfunction)
-            # Any other change to the forum changes its count, so the entry then no longer matches.
-            posted[forum] = (discussions + 1, [subject_digest(change.fields["subject"])])
+        writes = [(run.run_id, forums.add_discussion(forum, change.fields["subject"], change.fields["message"]))
+                  for run, change, forum, _ in posts]
+        posted = {forum: (discussions + 1, [subject_digest(change.fields["subject"])])  # any other change to the
+                  for (_, change, forum, discussions), result in zip(posts, self.send_all(writes), strict=True)
+                  if not isinstance(result, MoodleError)}  # forum changes its count, so the entry then no longer matches
         if self.cache:
             self.cache.put_many("discussions", posted)
 
@@ -447,14 +454,18 @@ class _Applier:
         self.posts()
 
 
+def _new_values(change: Change) -> dict[str, Any]:
+    """What an update sends: the new value of each field that drifted."""
+    return {name: values[1] for name, values in change.fields.items() if name != "framework"}
+
+
 def _describe(item: dict[str, Any]) -> str:
     keys = ("idnumber", "shortname", "email", "name", "userid")
     return ", ".join(f"{k}={item[k]}" for k in keys if k in item) or str(sorted(item))
 
 
 def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushSettings, *,
-         frameworks: Mapping[str, CompetencyFramework] | None = None, prune: bool = False,
-         cache: ObservationCache | None = None, step: Callable[[str], None] = lambda label: None,
+         prune: bool = False, cache: ObservationCache | None = None, step: Callable[[str], None] = lambda label: None,
          before_apply: Callable[[ObservedSite, Plan], None] = lambda site, plan: None) -> PushReport:
     """Observe, plan and apply; returns what was applied and what failed, per run (see `plan.diff` for `prune`).
 
@@ -469,5 +480,7 @@ def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushS
     for run in plan.runs:
         if run.blocked:
             report.failures.setdefault(run.run_id, []).extend(run.problems)
-    _Applier(client, site, plan, courses, settings, report, step, frameworks or {}, cache).apply()
+    if plan.problems:  # what the plan could not do (an ambiguous account, a framework on the wrong scale) is not done
+        report.failures.setdefault("-", []).extend(plan.problems)
+    _Applier(client, site, plan, courses, settings, report, step, cache).apply()
     return report

@@ -5,12 +5,13 @@ Everything is keyed by stable identities (idnumbers, emails, event names) so a r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lms_sync.catalogue import Participant, Person, Session, WorkshopRun, to_unix
+from lms_sync.competencies.framework import CompetencyFramework
 from lms_sync.config import DEFAULT_TIMEZONE, PushSettings
 from lms_sync.templates import CourseTemplate, render, render_pattern
 from lms_sync.templates.activity_dates import run_dates
@@ -80,6 +81,44 @@ class DesiredPost:
 
 
 @dataclass(frozen=True)
+class DesiredCompetency:
+    idnumber: str
+    shortname: str
+    description: str
+    """HTML, as Moodle stores it"""
+    parent: str | None
+    """the idnumber of the competency it belongs to"""
+
+
+@dataclass(frozen=True)
+class DesiredFramework:
+    """A competency framework file as Moodle should hold it, on the Moodle scale push uses for it."""
+
+    idnumber: str
+    shortname: str
+    description: str
+    scale_id: int
+    scale_configuration: str
+    levels: tuple[str, ...]
+    """the items the Moodle scale must have, in order"""
+    source: str
+    """the file, for messages"""
+    competencies: tuple[DesiredCompetency, ...]
+    """parents before their children"""
+
+
+def desired_framework(framework: CompetencyFramework, push: PushSettings) -> DesiredFramework:
+    """The framework on `push.competency_scale_id` when set (the site's id for the scale), else the file's."""
+    scale_id = push.competency_scale_id or framework.scale.moodle_scale_id
+    return DesiredFramework(
+        idnumber=framework.idnumber, shortname=framework.shortname, description=framework.description_html(),
+        scale_id=scale_id, scale_configuration=framework.scale.moodle_configuration(scale_id),
+        levels=tuple(framework.scale.levels), source=str(framework.path or framework.idnumber),
+        competencies=tuple(DesiredCompetency(node.idnumber, node.shortname, node.description_html(), node.parent)
+                           for node in framework.parents_first()))
+
+
+@dataclass(frozen=True)
 class DesiredCourse:
     run_id: str
     template: str
@@ -102,7 +141,10 @@ class DesiredCourse:
     events: tuple[DesiredEvent, ...]
     welcome: DesiredPost | None
     competency_framework: str | None = None
+    """the idnumber of the framework the template links competencies of"""
     competencies: tuple[str, ...] = field(default=())
+    framework: DesiredFramework | None = None
+    """that framework's file (None when the competencies folder has none: the plan names the problem)"""
     timezone: str = DEFAULT_TIMEZONE.key
     """the catalogue's: accounts lms-sync creates get it, and activity dates are days in it"""
     dates: tuple[DesiredDate, ...] = field(default=())
@@ -110,6 +152,11 @@ class DesiredCourse:
     group_modes: tuple[tuple[str, int], ...] = field(default=())
     """(activity name, Moodle group mode) for the activities that work with groups: the template's group work in
     separate (1) or visible (2) groups, every other forum and assignment for everyone (0)"""
+
+    @property
+    def linked_framework(self) -> DesiredFramework | None:
+        """The framework whose competencies the course is linked to (None: it links none, or the file is missing)."""
+        return self.framework if self.competencies else None
 
     @property
     def category_idnumber(self) -> str:
@@ -152,8 +199,10 @@ def group_count(participants: int, size_min: int, size_max: int) -> int:
 
 
 def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSettings,
-                   zone: ZoneInfo = DEFAULT_TIMEZONE) -> DesiredCourse:
-    """Render everything lms-sync will create or keep in Moodle for `run` (dates in the catalogue's `zone`)."""
+                   zone: ZoneInfo = DEFAULT_TIMEZONE,
+                   frameworks: Mapping[str, DesiredFramework] | None = None) -> DesiredCourse:
+    """Render everything lms-sync will create or keep in Moodle for `run` (dates in the catalogue's `zone`;
+    `frameworks` by idnumber, from `desired_framework`)."""
     view = RunView.of(run, template)
     policy = template.small_groups
     groups = group_count(run.participant_count, policy.size_min, policy.size_max)
@@ -196,7 +245,8 @@ def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSetting
             message=render(template, welcome.message_file, run=view),
         ) if welcome else None,
         competency_framework=template.competencies.framework if template.competencies else None,
-        competencies=tuple(template.competencies.course) if template.competencies else (),
+        competencies=tuple(dict.fromkeys(template.competencies.course)) if template.competencies else (),
+        framework=(frameworks or {}).get(template.competencies.framework) if template.competencies else None,
         timezone=zone.key,
         dates=tuple(DesiredDate(activity=names[d.key], modname=d.modname, eventtype=d.eventtype,
                                 timestamp=to_unix(d.moment)) for d in run_dates(template, run.sessions, zone)),

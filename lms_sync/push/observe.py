@@ -1,9 +1,10 @@
 """Reads the parts of Moodle a plan depends on, in as few requests as possible (read-only web-service calls).
 
-Rounds of independent reads, each batched through `MoodleClient.read_many`: categories; courses; enrolments, forums
-and events of all run courses at once; then only what is still open — contents and welcome posts the observation
-cache does not vouch for, the members' groups, accounts of people not enrolled yet, group lists lacking a group,
-and for courses still to create whether their shortname is taken and their language installed.
+Rounds of independent reads, each batched through `MoodleClient.read_many`: categories; courses and competency
+frameworks; enrolments, forums and events of all run courses at once; then only what is still open — contents and
+welcome posts the observation cache does not vouch for, the members' groups, accounts of people not enrolled yet,
+competencies and course links, group lists lacking a group, and for courses still to create whether their shortname
+is taken and their language installed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lms_sync.moodle.api import calendar, contents, courses, feedback, forums, g
 from lms_sync.moodle.api.calls import Call, ask, checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.push.desired import DesiredCourse
+from lms_sync.push.observe_competencies import detail_reads, framework_reads
 from lms_sync.push.observed import ObservedCourse, ObservedGroup, ObservedModule, ObservedSection, ObservedSite, ObservedUser
 from lms_sync.records.observation_cache import ObservationCache
 
@@ -84,7 +86,11 @@ def _find_courses(client: MoodleClient, site: ObservedSite, wanted: Sequence[Des
     single = [idnumber for idnumber, category in categories.items() if category is None or category.id not in listed]
     calls = [courses.by_field("category", str(i)) for i in listed]
     calls += [courses.by_field("idnumber", v) for v in (*blueprints, *single)]
-    results = [courses.courses_from(checked(r)) for r in client.read_many(calls)]
+    frameworks = framework_reads(site, wanted)  # independent of the courses: in the same request
+    answers = client.read_many([*calls, *(call for call, _ in frameworks)])
+    for (_, found_framework), answer in zip(frameworks, answers[len(calls):], strict=True):
+        found_framework(answer)
+    results = [courses.courses_from(checked(r)) for r in answers[:len(calls)]]
     for found in results[:len(listed)]:
         for course in found:
             if course.idnumber in categories:
@@ -182,6 +188,8 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     langs = sorted({c.lang for c in new if c.lang}) if languages.LANGUAGE_NAME in client.site_functions() else []
     calls += [courses.by_field("shortname", c.shortname) for c in new]
     calls += [languages.language_name(lang) for lang in langs]
+    competencies = detail_reads(site, wanted)
+    calls += [call for call, _ in competencies]
     results = iter(client.read_many(calls))
     for course in unread:
         payloads[course.course.id] = contents_payload(checked(next(results)))
@@ -198,6 +206,8 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     for lang in langs:
         if languages.has_no_pack(next(results)):
             site.missing_languages.add(lang)
+    for _, read in competencies:
+        read(next(results))
     for _, course in runs:
         add_contents(course, payloads[course.course.id])
     for forum, (subject, course) in welcome.items():

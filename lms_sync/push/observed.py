@@ -1,6 +1,5 @@
-"""What lms-sync saw in Moodle: categories, run courses with their contents, enrolments, groups, events and posts.
-
-Plain data with no I/O; `lms_sync.push.observe` fills it from web-service reads, and an empty one plans offline.
+"""What lms-sync saw in Moodle: categories, run courses with their contents, enrolments, groups, events and posts,
+competency frameworks with their competencies and the courses' links. Plain data; `lms_sync.push.observe` fills it.
 """
 
 from __future__ import annotations
@@ -9,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from lms_sync.moodle.api.calendar import ActivityEvent, Event
+from lms_sync.moodle.api.competencies import Competency, Framework
 from lms_sync.moodle.api.contents import Module, Section
 from lms_sync.moodle.api.courses import Category, Course
 from lms_sync.moodle.api.groups import Group
@@ -22,6 +22,7 @@ ObservedModule = Module
 ObservedGroup = Group
 ObservedEvent = Event
 ObservedActivityEvent = ActivityEvent
+ObservedCompetency = Competency
 
 
 @dataclass
@@ -47,6 +48,8 @@ class ObservedCourse:
     """questionnaire items of all its feedback activities, when read (contents read anew; not from the cache)"""
     post_subjects: set[str] = field(default_factory=set)
     """subjects of the announcements known to be there (when the observation cache vouched: the welcome post's)"""
+    competency_ids: set[int] = field(default_factory=set)
+    """the competencies linked to the course (read only for runs whose template links competencies)"""
 
     def group_id(self, idnumber: str, name: str) -> int | None:
         """The group lms-sync made with `idnumber`, else the one called `name` (Moodle keeps names unique per course)."""
@@ -79,6 +82,13 @@ class ObservedCourse:
 
 
 @dataclass
+class ObservedFramework:
+    framework: Framework
+    competencies: dict[str, ObservedCompetency] = field(default_factory=dict)
+    """by idnumber"""
+
+
+@dataclass
 class ObservedSite:
     categories: list[ObservedCategory] = field(default_factory=list)
     courses: dict[str, ObservedCourse] = field(default_factory=dict)
@@ -92,6 +102,10 @@ class ObservedSite:
     """courses (not found by idnumber) whose shortname a course to create wants"""
     missing_languages: set[str] = field(default_factory=set)
     """languages courses to create force that the site has no language pack for"""
+    frameworks: dict[str, ObservedFramework] = field(default_factory=dict)
+    """the competency frameworks the runs link, by idnumber (absent = not found)"""
+    scales: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    """scale id -> its items, for the frameworks still to create (no items: Moodle has no such scale)"""
     offline: bool = False
 
     @classmethod

@@ -6,79 +6,19 @@ Pure: no I/O. Changes name objects by stable keys (idnumbers, emails), so push c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 from lms_sync.catalogue import Person
 from lms_sync.config import PushSettings
+from lms_sync.push.changes import Action, Change, Kind, Plan, RunPlan
 from lms_sync.push.desired import DesiredCategory, DesiredCourse
 from lms_sync.push.observed import ObservedCourse, ObservedSite
+from lms_sync.push.plan_competencies import competency_changes
 from lms_sync.small_groups import allocate
 
-Kind = Literal["category", "course", "content", "section", "user", "enrolment", "group", "member", "event", "post",
-               "forum", "groupmode", "date"]
-Action = Literal["create", "update", "import", "repair", "rename", "enrol", "suspend", "add", "replace", "post", "delete", "move"]
+__all__ = ["Action", "Change", "Kind", "Plan", "RunPlan", "diff"]
 COURSE_FIELDS = ("fullname", "shortname", "summary", "startdate", "enddate")
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: Kind
-    action: Action
-    key: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    """values to send; for updates {field: [old, new]}"""
-
-
-@dataclass
-class RunPlan:
-    run_id: str
-    course_idnumber: str
-    changes: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-    problems: list[str] = field(default_factory=list)
-    blocked: bool = False
-    """a problem stops the whole run (e.g. its blueprint course is missing)"""
-    notes: list[str] = field(default_factory=list)
-    """what push cannot do yet or at all, without stopping the run (dates waiting for Moodle's cron)"""
-
-
-@dataclass
-class Plan:
-    categories: list[Change] = field(default_factory=list)
-    users: list[Change] = field(default_factory=list)
-    runs: list[RunPlan] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    offline: bool = False
-    category_ids: dict[str, int] = field(default_factory=dict)
-    """desired category idnumber -> id of the Moodle category plan found for it (by idnumber, or adopted by name)"""
-
-    def changes(self) -> list[Change]:
-        return [*self.categories, *self.users, *(c for run in self.runs if not run.blocked for c in run.changes)]
-
-    def counts(self) -> dict[str, int]:
-        """Changes per action, every action present (0 too): the --json summary has the same counters as the text."""
-        counts: dict[str, int] = dict.fromkeys(get_args(Action), 0)
-        for change in self.changes():
-            counts[change.action] = counts.get(change.action, 0) + 1
-        counts["unchanged"] = sum(run.unchanged for run in self.runs)
-        return counts
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.changes()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "offline": self.offline,
-            "summary": self.counts(),
-            "categories": [asdict(c) for c in self.categories],
-            "users": [asdict(c) for c in self.users],
-            "runs": [asdict(run) for run in self.runs],
-            "problems": self.problems,
-        }
 
 
 def _category_changes(courses: Sequence[DesiredCourse], site: ObservedSite) -> tuple[list[Change], dict[str, int]]:
@@ -425,4 +365,5 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _event_and_post_changes(course, observed, run, prune, site.ws_userid)
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
+    competency_changes(courses, site, plan)
     return plan

@@ -48,11 +48,15 @@ def _plain(value: Any) -> Any:
 
 
 def fingerprint(site: ObservedSite) -> dict[str, str]:
-    """A digest per observed part — site, each run course, each blueprint — so a refusal can name what moved."""
+    """A digest per observed part — site, each run course, each blueprint, each competency framework — so a refusal
+    can name what moved."""
     parts = {"site (categories, accounts)": _digest([site.ws_userid, [asdict(c) for c in site.categories],
-                                                      {e: [asdict(u) for u in us] for e, us in site.users_by_email.items()}])}
+                                                      {e: [asdict(u) for u in us] for e, us in site.users_by_email.items()},
+                                                      site.scales])}
     parts |= {f"course {idnumber}": _digest(_course(course)) for idnumber, course in site.courses.items()}
     parts |= {f"blueprint {idnumber}": _digest(_course(course)) for idnumber, course in site.blueprints.items()}
+    parts |= {f"competency framework {idnumber}": _digest(asdict(framework))
+              for idnumber, framework in site.frameworks.items()}
     return dict(sorted(parts.items()))
 
 
@@ -118,4 +122,4 @@ def stale(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
 
 
 def _changes(doc: Mapping[str, Any]) -> list[Any]:
-    return [doc["categories"], doc["users"], doc["runs"], doc["problems"]]
+    return [doc["categories"], doc["users"], doc["competencies"], doc["runs"], doc["problems"]]

@@ -137,7 +137,7 @@ class _Sync:
         if "check" in steps:
             self.check(steps)
         if "push" in steps and active:
-            self.push(workspace, active)
+            self.push(active)
         if "pull" in steps and active:
             self.pull(workspace, active)
         months = self.settings.records.retention_months
@@ -165,9 +165,9 @@ class _Sync:
             raise _Stop(f"the token's web service lacks functions: {names} — add them to the external service "
                         "(see `lms-sync check`)")
 
-    def push(self, workspace: Workspace, active: Sequence[DesiredCourse]) -> None:
+    def push(self, active: Sequence[DesiredCourse]) -> None:
         try:
-            report = push(self.client, active, self.settings.push, frameworks=workspace.frameworks,
+            report = push(self.client, active, self.settings.push,
                           cache=ObservationCache(self.store.engine, self.settings.moodle.url), step=self.progress)
         except WriteOutcomeUnknown as error:
             raise _Stop(f"during push: {error}", outcome_unknown=True) from None

@@ -5,6 +5,7 @@ Frameworks live in the system context (id 1) so every course category can use th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,8 @@ class Framework:
     id: int
     idnumber: str
     shortname: str
+    description: str = ""
+    """as Moodle stores it (HTML)"""
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class Competency:
     parentid: int
     """0 at the top of the framework"""
     frameworkid: int
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,18 +130,23 @@ class Plan:
 
 def framework_from(answer: Any) -> Framework:
     return Framework(id=int(answer["id"]), idnumber=str(answer.get("idnumber") or ""),
-                     shortname=str(answer.get("shortname") or ""))
+                     shortname=str(answer.get("shortname") or ""), description=str(answer.get("description") or ""))
 
 
 def competency_from(record: Any) -> Competency:
     return Competency(id=int(record["id"]), idnumber=str(record.get("idnumber") or ""),
                       shortname=str(record.get("shortname") or ""), parentid=whole_number(record.get("parentid")),
-                      frameworkid=int(record["competencyframeworkid"]))
+                      frameworkid=int(record["competencyframeworkid"]), description=str(record.get("description") or ""))
 
 
 def course_competencies_from(answer: Any) -> list[Competency]:
     """A `course_competencies` answer: the linked competencies."""
     return [competency_from(entry["competency"]) for entry in answer or []]
+
+
+def scale_items_from(answer: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """A `scale_values` answer: the scale's items, in order."""
+    return tuple(str(item.get("name", "")).strip() for item in answer)
 
 
 def _rating(rated: Any, evidence_note: str = "") -> Rating | None:
