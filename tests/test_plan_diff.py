@@ -48,12 +48,14 @@ def matching_site(courses) -> ObservedSite:
         site.categories.append(ObservedCategory(cid, category.name, category.idnumber, parents[category.parent_idnumber]))
         parents[category.idnumber] = cid
     wanted = courses[0].framework
-    framework = ObservedFramework(Framework(next(next_id), wanted.idnumber, wanted.shortname, wanted.description))
+    framework = ObservedFramework(Framework(id=next(next_id), idnumber=wanted.idnumber, shortname=wanted.shortname,
+                                            description=wanted.description))
     site.frameworks[wanted.idnumber] = framework
     for competency in wanted.competencies:
         parent = framework.competencies[competency.parent].id if competency.parent else 0
         framework.competencies[competency.idnumber] = ObservedCompetency(
-            next(next_id), competency.idnumber, competency.shortname, competency.description, parent)
+            id=next(next_id), idnumber=competency.idnumber, shortname=competency.shortname, parentid=parent,
+            frameworkid=framework.framework.id, description=competency.description)
     for course in courses:
         people = (*course.trainers, *course.participants)
         for person in people:

@@ -23,6 +23,8 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
     ExitCode.CONFIG_OR_INPUT: ("input", "the message names the file, key or line to fix"),
     ExitCode.MOODLE_UNAVAILABLE: ("moodle", "run `lms-sync check`"),
     ExitCode.LOCKED: ("locked", "another sync holds the lock; the next scheduled run continues"),
+    ExitCode.WRITE_OUTCOME_UNKNOWN: ("outcome_unknown", "a write's outcome is unknown: run the same command again, it "
+                                     "re-reads Moodle and only does what is still missing"),
 }
 USAGE_CODE = "usage"  # a mistake in the command line itself (unknown option, excluded pair): exit 2 too
 """exit code -> the error's `code` under --json and the hint when the error names none (README: Exit codes)"""

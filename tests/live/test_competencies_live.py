@@ -71,7 +71,7 @@ def in_moodle(site: LiveMoodle, framework_idnumber: str, course_idnumber: str) -
 
 
 def last_journal(config: Path) -> dict[str, Any]:
-    return json.loads(cli(config, "runs", "--json").output)[0]
+    return json.loads(cli(config, "runs", "--json").output)["runs"][0]
 
 
 def test_moodle_holds_the_planned_competencies_and_a_second_push_writes_nothing(world, live_moodle, tmp_path) -> None:
