@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from tests.fake_moodle import FakeMoodle
@@ -30,6 +31,7 @@ def test_the_saved_plan_is_the_json_plan_and_names_site_versions_digests_and_eve
     course = next(c for r in doc["runs"] for c in r["changes"] if c["kind"] == "course")
     assert course["fields"]["shortname"] == "KVZ-kvz-2027-01"  # what will be sent
     assert json.loads(run_cli(config, "plan", "--json").output) == doc  # one schema, one observation
+    jsonschema.validate(doc, json.loads((Path(__file__).parents[1] / "docs" / "schemas" / "plan.json").read_text()))  # documented
 
 
 def test_push_applies_the_saved_plan_and_a_second_plan_is_empty(world, tmp_path) -> None:
