@@ -10,6 +10,7 @@ import pytest
 from lms_sync.catalogue import Participant
 from lms_sync.config import PushSettings, Settings
 from lms_sync.moodle.api.competencies import Framework
+from lms_sync.moodle.api.courses import Course
 from lms_sync.push.observed import (
     ObservedActivityEvent,
     ObservedCategory,
@@ -47,6 +48,8 @@ def matching_site(courses) -> ObservedSite:
         cid = next(next_id)
         site.categories.append(ObservedCategory(cid, category.name, category.idnumber, parents[category.parent_idnumber]))
         parents[category.idnumber] = cid
+    blueprint = Course(1, courses[0].blueprint_idnumber, "BP", "BP", "", 0, 0, 1)
+    site.blueprints[courses[0].blueprint_idnumber] = ObservedCourse(blueprint)
     wanted = courses[0].framework
     framework = ObservedFramework(Framework(id=next(next_id), idnumber=wanted.idnumber, shortname=wanted.shortname,
                                             description=wanted.description))
