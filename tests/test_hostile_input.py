@@ -45,8 +45,10 @@ def test_a_database_migrated_by_a_newer_lms_sync_says_upgrade_lms_sync(tmp_path)
     assert lms_sync(tmp_path, "runs", env={"LMS_SYNC_RECORDS_URL": records}).exit_code == 0
     with sqlite3.connect(tmp_path / "records.db") as database:
         database.execute("UPDATE alembic_version SET version_num = '0999_from_the_future'")
+        database.execute("INSERT INTO schema_upgrades (revision, lms_sync_version, upgraded_at) "
+                         "VALUES ('0999_from_the_future', '9.9.0', '2031-01-01 02:00:00')")
     one_line_error(lms_sync(tmp_path, "runs", env={"LMS_SYNC_RECORDS_URL": records}), 2,
-                   "upgraded by a newer lms-sync (schema revision 0999_from_the_future", "upgrade lms-sync")
+                   "upgraded by lms-sync 9.9.0 (schema revision 0999_from_the_future", "upgrade lms-sync")
 
 
 @pytest.mark.parametrize("url", ["sqlite//x.db", "mysql://lms:pw@db/records", "records.db"])

@@ -4,6 +4,7 @@ older database is upgraded with its data kept."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from importlib.metadata import version
 
 import pytest
 from alembic import command
@@ -13,7 +14,7 @@ from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from lms_sync.records.errors import RecordsUnavailable
-from lms_sync.records.migrate import alembic_config, current_revision, head_revision
+from lms_sync.records.migrate import alembic_config, current_revision, head_revision, last_upgrade
 from lms_sync.records.people import Participant
 from lms_sync.records.schema import (
     competencies,
@@ -30,10 +31,26 @@ from tests.records_samples import ANNA, course_snapshot
 
 
 def test_open_migrates_an_empty_database_to_the_alembic_head(records_store: RecordsStore) -> None:
-    assert head_revision() == "0005"
+    assert head_revision() == "0006"
     assert current_revision(records_store.engine) == head_revision()
     tables = set(inspect(records_store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} == tables
+
+
+def test_the_database_notes_which_lms_sync_migrated_it_and_a_reopen_adds_nothing(records_url: str) -> None:
+    with RecordsStore.open(records_url) as store:
+        noted = last_upgrade(store.engine)
+    assert noted is not None
+    assert (noted.revision, noted.lms_sync_version) == (head_revision(), version("lms-sync"))
+    with RecordsStore.open(records_url) as store:
+        assert last_upgrade(store.engine) == noted
+
+
+def test_an_upgrade_is_noted_with_its_version(records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(records_url)
+    with RecordsStore.open(records_url) as store:
+        noted = last_upgrade(store.engine)
+    assert noted is not None and noted.revision == head_revision() and noted.lms_sync_version == version("lms-sync")
 
 
 def test_migrated_schema_has_no_difference_from_schema_py(records_store: RecordsStore) -> None:

@@ -1,11 +1,12 @@
-"""Bring a records database to the newest schema with Alembic, programmatically (no alembic.ini needed).
-
-Also a tiny developer entry point to generate a new revision after editing schema.py.
+"""Bring a records database to the newest schema with Alembic, programmatically (no alembic.ini needed), and note
+which lms-sync did it. Also a tiny developer entry point to generate a new revision after editing schema.py.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import version
 
@@ -13,9 +14,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select
 
 from lms_sync.records.errors import RecordsUnavailable
+from lms_sync.records.schema import schema_upgrades
 
 SCRIPT_LOCATION = "lms_sync.records:migrations"
 
@@ -34,6 +36,26 @@ def upgrade_to_head(engine: Engine) -> None:
         return  # the common case, without running Alembic's environment script for nothing
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
+        connection.execute(insert(schema_upgrades).values(
+            revision=head_revision(), lms_sync_version=version("lms-sync"), upgraded_at=datetime.now(UTC)))
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    revision: str
+    lms_sync_version: str
+    upgraded_at: datetime
+
+
+def last_upgrade(engine: Engine) -> SchemaUpgrade | None:
+    """The newest upgrade noted in the database, or None before revision 0006 (which began noting them)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(schema_upgrades.name):
+            return None
+        row = connection.execute(select(schema_upgrades.c.revision, schema_upgrades.c.lms_sync_version,
+                                        schema_upgrades.c.upgraded_at)
+                                 .order_by(schema_upgrades.c.id.desc()).limit(1)).first()
+    return None if row is None else SchemaUpgrade(*row)
 
 
 def refuse_newer_schema(engine: Engine) -> None:
@@ -45,8 +67,10 @@ def refuse_newer_schema(engine: Engine) -> None:
     config.set_main_option("script_location", SCRIPT_LOCATION)
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
     if current not in known:
+        upgrade = last_upgrade(engine)
+        by = f"lms-sync {upgrade.lms_sync_version}" if upgrade is not None else "a newer lms-sync"
         raise RecordsUnavailable(
-            f"this records database was upgraded by a newer lms-sync (schema revision {current}; lms-sync "
+            f"this records database was upgraded by {by} (schema revision {current}; lms-sync "
             f"{version('lms-sync')} knows up to {head_revision()}): upgrade lms-sync on this machine too"
         )
 

@@ -317,3 +317,14 @@ observation_cache = Table(
     Column("payload", Text, nullable=False),
     Column("stored_at", UtcDateTime, nullable=False),
 )
+
+# Which lms-sync brought the database to which schema revision, and when: an older lms-sync meeting a newer schema can
+# name the version to upgrade to. No personal data.
+schema_upgrades = Table(
+    "schema_upgrades",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("revision", String(32), nullable=False),
+    Column("lms_sync_version", String(50), nullable=False),
+    Column("upgraded_at", UtcDateTime, nullable=False),
+)
