@@ -296,6 +296,32 @@ def test_a_time_in_the_autumn_overlap_takes_summer_time_and_warns(folder: Path) 
     assert catalogue.runs[0].start == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("year", ["2207", "1927"])
+def test_a_date_decades_away_is_an_error_naming_its_line_and_field(folder: Path, year: str) -> None:
+    path = write(folder, "runs.toml", run_table("kvz-1") + run_table("kvz-2").replace("2027-03-04 16:30", f"{year}-03-04 16:30"))
+
+    catalogue = load(path)
+
+    problem = only_problem(catalogue)
+    end_line = len(run_table("kvz-1").splitlines()) + 7
+    assert (problem.file, problem.line, problem.severity, problem.run_id) == (path, end_line, "error", "kvz-2")
+    assert problem.message.startswith(f"end: {year}-03-04 is ")
+    assert "correct the year" in problem.message
+    assert [run.id for run in catalogue.runs] == ["kvz-1"]
+
+
+def test_a_run_dated_five_years_ago_loads_with_one_warning_naming_the_first_field(folder: Path) -> None:
+    year = datetime.now(UTC).year - 5
+    path = write(folder, "runs.toml", run_table("kvz-1").replace("2027-", f"{year}-"))
+
+    catalogue = load(path)
+
+    problem = only_problem(catalogue)  # once for the run, not for every start and end
+    assert (problem.file, problem.line, problem.severity) == (path, 6, "warning")
+    assert problem.message.startswith(f"start: {year}-03-04 is ") and "years ago; check the year" in problem.message
+    assert [run.id for run in catalogue.runs] == ["kvz-1"]
+
+
 def test_toml_datetimes_and_explicit_offsets_are_accepted(folder: Path) -> None:
     text = run_table("kvz-1").replace('"2027-03-04 09:30"', "2027-10-31T02:30:00+01:00")
     text = text.replace('"2027-03-04 16:30"', "2027-11-02T16:30:00")

@@ -32,6 +32,7 @@ from lms_sync.catalogue.participants_csv import (
     parse_sector,
     read_participants_csv,
 )
+from lms_sync.catalogue.plausible_dates import far_from_today
 from lms_sync.catalogue.problems import ProblemLog, describe_validation_error
 from lms_sync.catalogue.toml_lines import RunLines, TableLines, scan_run_lines
 from lms_sync.catalogue.validation import (
@@ -62,10 +63,13 @@ class _RunReader:
         self.template_capacity = template_capacity
         self.strict = strict
         self.log = ProblemLog(file)
+        self.today = datetime.now(zone)
+        self._far_date_noted = False
 
     def read(self, raw: Any, lines: RunLines) -> WorkshopRun | None:
         run_id = raw.get("id") if isinstance(raw, dict) else None
         self.log.start_run(run_id if isinstance(run_id, str) else None)
+        self._far_date_noted = False  # one warning per run: a whole run dated years ago would repeat it per session
         if not isinstance(raw, dict):
             self.log.error(lines.header, "each run must be a [[run]] table")
             return None
@@ -148,6 +152,13 @@ class _RunReader:
             return None
         if result.ambiguity_note:
             self.log.warning(table.of(key), f"{key}: {result.ambiguity_note}")
+        far = far_from_today(result.value, self.today)
+        if far is not None and far[0] == "error":
+            self.log.error(table.of(key), f"{key}: {far[1]}")
+            return None
+        if far is not None and not self._far_date_noted:
+            self._far_date_noted = True
+            self.log.warning(table.of(key), f"{key}: {far[1]}")
         return result.value
 
     def _session(self, raw: Any, table: TableLines) -> Session | None:
