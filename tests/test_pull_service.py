@@ -391,3 +391,50 @@ def test_a_site_that_refuses_onlyactive_stores_the_course_with_the_status_unknow
     assert set(states.values()) == {"unknown"} and marked == []
     assert "1 von 3 Teilnehmenden haben den Kurs abgeschlossen · Einschreibungsstatus bei 3 Teilnehmenden unbekannt." in text
     assert _pull(fake_moodle, records_store, workshop, batch_reads=batch_reads).changes.changed == 0
+
+
+def _with_warning(fake: FakeMoodle, wsfunction: str, applies: Any, warning: dict[str, Any],
+                  emptied: str | None = None) -> None:
+    """Moodle answers `wsfunction` with `warning` (and, if named, the list `emptied` left empty) where `applies`."""
+    handler = fake.handlers[wsfunction]
+
+    def partial(site: FakeMoodle, params: dict[str, Any]) -> Any:
+        answer = handler(site, params)
+        if applies(params):
+            answer = {**answer, "warnings": [warning]} | ({emptied: []} if emptied else {})
+        return answer
+
+    fake.handlers = {**fake.handlers, wsfunction: partial}
+
+
+@pytest.mark.parametrize("batch_reads", [True, False])
+def test_an_answer_with_moodle_warnings_fails_its_course_and_stores_nothing_of_it(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop], batch_reads: bool) -> None:
+    _pull(fake_moodle, records_store, *workshops)
+    before = _responses_of(records_store, workshops[0])
+    survey = workshops[0].survey_id
+    _with_warning(fake_moodle, "mod_feedback_get_responses_analysis", lambda p: int(p["feedbackid"]) == survey,
+                  {"item": "feedback", "itemid": survey, "warningcode": "nopermissions",
+                   "message": "No access rights\n#0 /var/www/moodle/lib/a.php(12): trace"}, emptied="anonattempts")
+
+    report = _pull(fake_moodle, records_store, *workshops, batch_reads=batch_reads)
+
+    failed, landed = report.courses
+    assert failed.status == "failed" and landed.status == "ok" and report.aborted is None
+    assert failed.error is not None and f"responses to feedback {survey}" in failed.error
+    assert "incomplete (it carries the warning No access rights [nopermissions])" in failed.error
+    assert "trace" not in failed.error  # one line, without the PHP stack trace Moodle appends
+    assert _responses_of(records_store, workshops[0]) == before  # not "nothing there": the answers are kept
+
+
+def test_a_feedback_list_warning_about_one_course_fails_only_that_course(
+        fake_moodle: FakeMoodle, records_store: RecordsStore, workshops: list[Workshop]) -> None:
+    second = workshops[1].course_id
+    _with_warning(fake_moodle, "mod_feedback_get_feedbacks_by_courses", lambda p: True,
+                  {"item": "course", "itemid": second, "warningcode": "1", "message": "No access rights in course context"})
+
+    report = _pull(fake_moodle, records_store, *workshops)
+
+    assert [course.status for course in report.courses] == ["ok", "failed"]
+    assert "feedback activities: Moodle's answer is incomplete" in (report.courses[1].error or "")
+    assert _responses_of(records_store, workshops[1]) == 0 and _responses_of(records_store, workshops[0]) == 8 + 6

@@ -20,6 +20,7 @@ from lms_sync.moodle.api import completion, people
 from lms_sync.moodle.api import feedback as feedback_api
 from lms_sync.moodle.api.courses import Course
 from lms_sync.moodle.api.feedback import Feedback
+from lms_sync.moodle.api.warnings import incomplete, warnings_in
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.moodle.fields import Skip, moodle_time, prefixed, reason
@@ -62,11 +63,14 @@ def read_keyed(client: MoodleClient, calls: Mapping[K, tuple[str, Mapping[str, A
 
 
 def checked(result: Any, what: str) -> Any:
-    """The result, or raise: site-wide errors as they are, any other Moodle error as this course's failure."""
+    """The result, or raise: site-wide errors as they are, any other Moodle error and an answer carrying Moodle's
+    `warnings` (incomplete: storing it would drop what Moodle left out) as this course's failure."""
     if isinstance(result, SITE_WIDE):
         raise result
     if isinstance(result, MoodleError):
         raise CourseReadError(f"{what}: {result}")
+    if found := warnings_in(result):
+        raise CourseReadError(incomplete(what, found))
     return result
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from lms_sync.config import PushSettings
 from lms_sync.moodle.api import courses, site
 from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES, Feedback, feedbacks_from
+from lms_sync.moodle.api.warnings import incomplete
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.pull.course_reading import CourseReader, CourseReadError, checked, read_keyed
@@ -101,14 +102,14 @@ class _Pull:
             for result in self.report.courses:
                 self.on_course_done(result)
             return
-        feedbacks, feedback_error = self._feedbacks([found.course.id for found in located if found.course])
+        feedbacks, feedback_errors = self._feedbacks([found.course.id for found in located if found.course])
         reader = CourseReader(self.client, site_release=release, page_size=self.page_size,
                               student_role_id=self.student_role_id,
                               opted_in=self.store.opted_in_emails)
 
         def pull(found: _Located) -> CoursePullResult:
             if found.course is not None:
-                self._pull_course(reader, found, found.course, feedbacks, feedback_error)
+                self._pull_course(reader, found, found.course, feedbacks, feedback_errors.get(found.course.id))
             self.on_course_done(found.result)
             return found.result
 
@@ -165,25 +166,29 @@ class _Pull:
             located.append(_Located(target, result, course))
         return release, located
 
-    def _feedbacks(self, course_ids: list[int]) -> tuple[dict[int, list[Feedback]], str | None]:
-        """Every feedback of the courses, from one call for all (split only if the form-field limit says so)."""
+    def _feedbacks(self, course_ids: list[int]) -> tuple[dict[int, list[Feedback]], dict[int, str]]:
+        """Every feedback of the courses, from one call for all (split only if the form-field limit says so), and
+        why a course's list is unusable: the call failed, or Moodle's answer carries a warning about the course (one
+        naming no course counts for every course)."""
         by_course: dict[int, list[Feedback]] = {course_id: [] for course_id in course_ids}
+        failed: dict[int, str] = {}
         if not course_ids:
-            return by_course, None
+            return by_course, failed
         try:
             answers = self.client.call_chunked(FEEDBACKS_BY_COURSES, "courseids", course_ids)
         except SITE_WIDE:
             raise
         except MoodleError as error:
-            return by_course, f"feedback activities: {error}"
+            return by_course, dict.fromkeys(course_ids, f"feedback activities: {error}")
         for answer in answers:
             found, warnings = feedbacks_from(answer)
-            for warning in warnings:
-                log.warning("feedback activities: %s", warning)
+            for course_id in course_ids:
+                if about := [w for w in warnings if w.course_id in (course_id, 0)]:
+                    failed[course_id] = incomplete("feedback activities", about)
             for feedback in found:
                 if feedback.courseid in by_course:
                     by_course[feedback.courseid].append(feedback)
-        return by_course, None
+        return by_course, failed
 
     # -- one course -----------------------------------------------------------------------------------------------
 

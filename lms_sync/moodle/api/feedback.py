@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lms_sync.moodle.api.calls import Call
+from lms_sync.moodle.api.warnings import AnswerWarning, warnings_in
 from lms_sync.moodle.fields import Skip, reason, text, whole_number
 
 FEEDBACKS_BY_COURSES = "mod_feedback_get_feedbacks_by_courses"
@@ -62,10 +63,10 @@ class Feedback:
     """its course module; 0 when Moodle does not say"""
 
 
-def feedbacks_from(answer: Any) -> tuple[list[Feedback], list[str]]:
-    """The feedbacks of an `of_courses` answer (records without an id left out) and Moodle's warnings, one line each."""
+def feedbacks_from(answer: Any) -> tuple[list[Feedback], list[AnswerWarning]]:
+    """The feedbacks of an `of_courses` answer (records without an id left out) and Moodle's warnings."""
     answer = answer or {}
-    warnings = [str(w.get("message") or w) if isinstance(w, Mapping) else str(w) for w in answer.get("warnings") or []]
+    warnings = warnings_in(answer)
     found = [Feedback(id=whole_number(f.get("id")), courseid=whole_number(f.get("course")), name=text(f.get("name")),
                       anonymous=f.get("anonymous") != _NAMED, cmid=whole_number(f.get("coursemodule")))
              for f in answer.get("feedbacks") or []]
