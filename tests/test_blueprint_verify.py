@@ -14,10 +14,12 @@ from click.testing import CliRunner
 
 from lms_sync.blueprint import build_blueprint
 from lms_sync.cli import main
+from lms_sync.templates import load_template
 from tests.blueprint_sample_template import TRICKY, write_sample_template
 from tests.fake_moodle import MOODLE_VERSIONS, FakeMoodle
 from tests.fake_moodle.restore import restore_backup
 from tests.fake_moodle.state import Course
+from tests.test_push_e2e import REPO
 
 
 def restore(fake: FakeMoodle, archive: bytes) -> Course:
@@ -89,3 +91,13 @@ def test_restore_over_a_taken_idnumber_is_found_by_its_suffixed_shortname(
                                 "found_by": "suffixed shortname"}
     assert [(d["subject"], d["detail"]) for d in report["drift"]] == [
         ("course", f"found as 'BP-SAMPLE-v1_1' (course id {restored.id}) but its idnumber is ''")]
+
+
+def test_a_restored_blueprint_keeps_its_activities_group_modes_as_moodle_does(fake_moodle: FakeMoodle) -> None:
+    # Real Moodle keeps module.xml's groupmode on restore (tests/live/test_run_course_live.py); the fake must too, or
+    # push "corrects" a group mode on the fake that the real site never needs (tests/live/test_fake_agrees.py).
+    template = load_template(REPO / "course_templates" / "kommune-zivilgesellschaft")
+    course = restore_backup(fake_moodle, build_blueprint(template, 0).data)
+    modes = {fake_moodle.site.instance(cm).name: cm.groupmode for cm in fake_moodle.site.course_cms(course.id)}
+    assert modes["Fallklinik: Konflikte aus der Praxis"] == 1  # separate groups
+    assert set(modes.values()) == {0, 1}

@@ -58,7 +58,9 @@ def restore_backup(fake: FakeMoodle, archive: bytes, *, category: int = 1) -> Co
             fake.add_forum(course.id, name, section=number, type=instance.findtext("type") or "general")
         else:
             fake.add_module(course.id, modname, name, section=number)
-        _track_completion(max(fake.site.course_cms(course.id), key=lambda cm: cm.id), module_xml, instance)
+        restored = max(fake.site.course_cms(course.id), key=lambda cm: cm.id)
+        _track_completion(restored, module_xml, instance)
+        restored.groupmode = int(module_xml.findtext("groupmode") or 0)  # as Moodle's restore keeps it
     return course
 
 
