@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from lms_sync.blueprint import ItemEncodingError, build_blueprint, compile_blueprint
+from lms_sync.blueprint import BlueprintContent, ItemEncodingError, build_blueprint, compile_blueprint
 from lms_sync.blueprint.adopt import AdoptRefused, adopt_blueprint
 from lms_sync.blueprint.drift import compute_drift
 from lms_sync.blueprint.observe import observe_blueprint
@@ -39,6 +39,15 @@ def _load_template(app: AppContext, name: str) -> CourseTemplate:
 
 def _encoding_problem(template: CourseTemplate, error: ItemEncodingError) -> InputError:
     return InputError(f"{template.path / MANIFEST_NAME}: {error} (remove it from the text)")
+
+
+def _compiled(app: AppContext, template_name: str) -> BlueprintContent:
+    """The blueprint course TEMPLATE compiles to (what adopt and verify look for in Moodle)."""
+    template = _load_template(app, template_name)
+    try:
+        return compile_blueprint(template)
+    except ItemEncodingError as error:
+        raise _encoding_problem(template, error) from None
 
 
 @main.group("blueprint")
@@ -83,11 +92,7 @@ def build_command(app: AppContext, template_name: str, output: Path | None, time
 @pass_app
 def adopt_command(app: AppContext, template_name: str, as_json: bool) -> None:
     """Give the restored blueprint course of TEMPLATE its idnumber (Moodle's restore drops it)."""
-    template = _load_template(app, template_name)
-    try:
-        content = compile_blueprint(template)
-    except ItemEncodingError as error:
-        raise _encoding_problem(template, error) from None
+    content = _compiled(app, template_name)
     try:
         adopted = adopt_blueprint(app.moodle(), content, template_name)
     except AdoptRefused as error:
@@ -111,11 +116,7 @@ def adopt_command(app: AppContext, template_name: str, as_json: bool) -> None:
 @pass_app
 def verify_command(app: AppContext, template_name: str, as_json: bool) -> None:
     """Compare the restored blueprint course in Moodle with TEMPLATE; exit 1 when they differ."""
-    template = _load_template(app, template_name)
-    try:
-        content = compile_blueprint(template)
-    except ItemEncodingError as error:
-        raise _encoding_problem(template, error) from None
+    content = _compiled(app, template_name)
     observed = observe_blueprint(app.moodle(), content)
     drifts = compute_drift(content, observed, template_name)
     if as_json:
