@@ -80,13 +80,14 @@ def moodle_client(fake_moodle: FakeMoodle) -> MoodleClient:
 
 @pytest.fixture
 def lms_config(tmp_path: Path, fake_moodle: FakeMoodle) -> Path:
-    """tmp_path/lms-sync.toml for CLI tests: [moodle] url + token_file for the fake, records in tmp_path."""
+    """tmp_path/lms-sync.toml for CLI tests: [moodle] url + token_file for the fake (retries without sleeping), records
+    in tmp_path."""
     token_file = tmp_path / "moodle-token"
     token_file.write_text(fake_moodle.token + "\n", encoding="utf-8")
     token_file.chmod(0o600)
     config = tmp_path / "lms-sync.toml"
     config.write_text(
-        f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\n\n'
+        f'[moodle]\nurl = "{fake_moodle.url}"\ntoken_file = "{token_file}"\nbackoff_seconds = 0\nmax_backoff_seconds = 0\n\n'
         f'[records]\nurl = "sqlite:///{tmp_path / "records.db"}"\n',
         encoding="utf-8",
     )

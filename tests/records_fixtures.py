@@ -1,20 +1,26 @@
-"""pytest plugin for records tests: `records_url` runs a test on a fresh SQLite file AND a fresh PostgreSQL schema.
+"""pytest plugin for records tests: `records_url` runs a test on a SQLite file AND a PostgreSQL database, each at the
+newest schema and holding no data; `empty_records_url` gives databases without any schema, for migration tests.
 
 PostgreSQL comes from LMS_SYNC_TEST_POSTGRES_URL (see .ci/postgres-up.sh); without it the postgresql case is skipped
-locally and fails under CI=true, so CI can never silently test SQLite only.
+locally and fails under CI=true, so CI can never silently test SQLite only. Migrating costs 60-300 ms a database, so
+each test worker migrates once: SQLite tests get a copy of a migrated file, PostgreSQL tests the worker's database
+with every row deleted (or dropped and migrated anew when a test changed its schema).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine, func, inspect, select
 from sqlalchemy.engine import make_url
 
+from lms_sync.records.migrate import current_revision, head_revision
+from lms_sync.records.schema import metadata, schema_upgrades
 from lms_sync.records.store import RecordsStore
 
 POSTGRES_URL_ENV = "LMS_SYNC_TEST_POSTGRES_URL"
@@ -22,7 +28,7 @@ POSTGRES_URL_ENV = "LMS_SYNC_TEST_POSTGRES_URL"
 
 @pytest.fixture(scope="session")
 def records_postgres_database() -> Iterator[str | None]:
-    """A uniquely named PostgreSQL database for this test session (dropped at the end), or None if not configured."""
+    """A uniquely named PostgreSQL database for this test worker (dropped at the end), or None if not configured."""
     base_url = os.environ.get(POSTGRES_URL_ENV)
     if not base_url:
         yield None
@@ -39,7 +45,25 @@ def records_postgres_database() -> Iterator[str | None]:
         admin.dispose()
 
 
-def _fresh_postgres_schema(url: str) -> None:
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite records file migrated to the newest schema once per worker; tests get copies of it."""
+    path = tmp_path_factory.mktemp("records-template") / "records.db"
+    RecordsStore.open(f"sqlite:///{path}").close()
+    return path
+
+
+def _postgres_url(request: pytest.FixtureRequest) -> str:
+    url: str | None = request.getfixturevalue("records_postgres_database")
+    if url is None:
+        message = f'{POSTGRES_URL_ENV} is not set; run: eval "$(.ci/postgres-up.sh)"'
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests must run in CI: {message}")
+        pytest.skip(message)
+    return url
+
+
+def _drop_postgres_schema(url: str) -> None:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
@@ -47,24 +71,55 @@ def _fresh_postgres_schema(url: str) -> None:
     engine.dispose()
 
 
+def _as_migrated(connection: Connection) -> bool:
+    """True when the database has exactly the newest schema and the one upgrade row migrating it wrote."""
+    tables = set(inspect(connection).get_table_names())
+    return (tables == set(metadata.tables) | {"alembic_version"}
+            and connection.execute(select(func.count()).select_from(schema_upgrades)).scalar_one() == 1)
+
+
+def _emptied_postgres(url: str) -> None:
+    """Leave the database at the newest schema with no data: delete every row, or migrate anew if that is not so."""
+    engine = create_engine(url)
+    try:
+        if current_revision(engine) == head_revision():
+            with engine.begin() as connection:
+                if _as_migrated(connection):
+                    for table in reversed(metadata.sorted_tables):
+                        if table is not schema_upgrades:
+                            connection.execute(table.delete())
+                    return
+    finally:
+        engine.dispose()
+    _drop_postgres_schema(url)
+    RecordsStore.open(url).close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def records_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """URL of an empty records database; the test runs once per backend."""
+    """URL of a records database at the newest schema holding no data; the test runs once per backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "records.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+        return f"sqlite:///{path}"
+    url = _postgres_url(request)
+    _emptied_postgres(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_records_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a database without any schema (for migration tests); the test runs once per backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'records.db'}"
-    url = request.getfixturevalue("records_postgres_database")
-    if url is None:
-        message = f'{POSTGRES_URL_ENV} is not set; run: eval "$(.ci/postgres-up.sh)"'
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL tests must run in CI: {message}")
-        pytest.skip(message)
-    _fresh_postgres_schema(url)
+    url = _postgres_url(request)
+    _drop_postgres_schema(url)
     return url
 
 
 @pytest.fixture
 def records_store(records_url: str) -> Iterator[RecordsStore]:
-    """A `RecordsStore` opened (and migrated) on `records_url`, closed after the test."""
+    """A `RecordsStore` opened on `records_url`, closed after the test."""
     store = RecordsStore.open(records_url)
     try:
         yield store

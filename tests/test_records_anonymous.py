@@ -113,11 +113,11 @@ def _answers(connection: Connection) -> Counter[tuple[Any, ...]]:
 
 
 def test_migration_0005_removes_stored_attempt_ids_keeps_every_answer_and_a_repull_adds_no_twin(
-        records_url: str) -> None:
-    answers_before = _stored_by_0004(records_url)
+        empty_records_url: str) -> None:
+    answers_before = _stored_by_0004(empty_records_url)
     assert sum(answers_before.values()) == 3 + 20  # named and anonymous; SQLite's table rebuilds must not cascade
 
-    with RecordsStore.open(records_url) as store:
+    with RecordsStore.open(empty_records_url) as store:
         with store.engine.connect() as connection:
             _assert_unjoinable(connection)
             assert _answers(connection) == answers_before

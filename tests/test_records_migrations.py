@@ -30,39 +30,40 @@ from lms_sync.records.store import RecordsStore
 from tests.records_samples import ANNA, course_snapshot
 
 
-def test_open_migrates_an_empty_database_to_the_alembic_head(records_store: RecordsStore) -> None:
-    assert head_revision() == "0006"
-    assert current_revision(records_store.engine) == head_revision()
-    tables = set(inspect(records_store.engine).get_table_names())
+def test_open_migrates_an_empty_database_to_the_alembic_head(empty_records_url: str) -> None:
+    with RecordsStore.open(empty_records_url) as store:
+        assert head_revision() == "0006"
+        assert current_revision(store.engine) == head_revision()
+        tables = set(inspect(store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} == tables
 
 
-def test_the_database_notes_which_lms_sync_migrated_it_and_a_reopen_adds_nothing(records_url: str) -> None:
-    with RecordsStore.open(records_url) as store:
+def test_the_database_notes_which_lms_sync_migrated_it_and_a_reopen_adds_nothing(empty_records_url: str) -> None:
+    with RecordsStore.open(empty_records_url) as store:
         noted = last_upgrade(store.engine)
     assert noted is not None
     assert (noted.revision, noted.lms_sync_version) == (head_revision(), version("lms-sync"))
-    with RecordsStore.open(records_url) as store:
+    with RecordsStore.open(empty_records_url) as store:
         assert last_upgrade(store.engine) == noted
 
 
-def test_an_upgrade_is_noted_with_its_version(records_url: str) -> None:
-    _database_at_0001_with_a_course_rating(records_url)
-    with RecordsStore.open(records_url) as store:
+def test_an_upgrade_is_noted_with_its_version(empty_records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(empty_records_url)
+    with RecordsStore.open(empty_records_url) as store:
         noted = last_upgrade(store.engine)
     assert noted is not None and noted.revision == head_revision() and noted.lms_sync_version == version("lms-sync")
 
 
-def test_migrated_schema_has_no_difference_from_schema_py(records_store: RecordsStore) -> None:
-    with records_store.engine.connect() as connection:
+def test_migrated_schema_has_no_difference_from_schema_py(empty_records_url: str) -> None:
+    with RecordsStore.open(empty_records_url) as store, store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
 
 
-def test_reopening_keeps_data_and_revision(records_url: str) -> None:
-    with RecordsStore.open(records_url) as store:
+def test_reopening_keeps_data_and_revision(empty_records_url: str) -> None:
+    with RecordsStore.open(empty_records_url) as store:
         store.replace_course_snapshot(course_snapshot())
-    with RecordsStore.open(records_url) as store:
+    with RecordsStore.open(empty_records_url) as store:
         assert current_revision(store.engine) == head_revision()
         assert store.replace_course_snapshot(course_snapshot()).changed == 0
 
@@ -99,10 +100,10 @@ def _database_at_0001_with_a_course_rating(url: str) -> None:
         engine.dispose()
 
 
-def test_a_0001_database_is_upgraded_and_keeps_its_ratings(records_url: str) -> None:
-    _database_at_0001_with_a_course_rating(records_url)
+def test_a_0001_database_is_upgraded_and_keeps_its_ratings(empty_records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(empty_records_url)
 
-    with RecordsStore.open(records_url) as store:
+    with RecordsStore.open(empty_records_url) as store:
         assert current_revision(store.engine) == head_revision()
         (rating,) = store.person_ratings(ANNA)
         assert (rating.competency_idnumber, rating.rating, rating.evidence_note) == (
@@ -114,25 +115,25 @@ def test_a_0001_database_is_upgraded_and_keeps_its_ratings(records_url: str) -> 
         assert differences == []
 
 
-def test_an_upgraded_database_takes_a_plan_rating_next_to_the_course_rating(records_url: str) -> None:
-    _database_at_0001_with_a_course_rating(records_url)
+def test_an_upgraded_database_takes_a_plan_rating_next_to_the_course_rating(empty_records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(empty_records_url)
     snapshot = course_snapshot()
     anna = snapshot.competency_ratings[0]
     in_plan = CompetencyRating(user_id=anna.user_id, competency_id=anna.competency_id, plan_id=77,
                                plan_name="Mein Lernplan", rating=4, proficient=True)
     snapshot = snapshot.model_copy(update={"course_id": 42, "competency_ratings": (anna, in_plan)})
 
-    with RecordsStore.open(records_url) as store:
+    with RecordsStore.open(empty_records_url) as store:
         store.upsert_people([Participant(email=ANNA, consultation_opt_in=True)])
         store.replace_course_snapshot(snapshot)
         rows = store.person_ratings(ANNA)
     assert sorted((row.plan_name, row.rating) for row in rows) == [("", 3), ("Mein Lernplan", 4)]
 
 
-def test_the_database_refuses_a_second_course_rating_of_one_competency(records_url: str) -> None:
+def test_the_database_refuses_a_second_course_rating_of_one_competency(empty_records_url: str) -> None:
     """NULL plan ids never compare equal, so only the partial unique index of 0004 catches this twin."""
-    _database_at_0001_with_a_course_rating(records_url)
-    with RecordsStore.open(records_url) as store, store.engine.connect() as connection:
+    _database_at_0001_with_a_course_rating(empty_records_url)
+    with RecordsStore.open(empty_records_url) as store, store.engine.connect() as connection:
         row = connection.execute(select(competency_ratings)).mappings().one()
         twin = {key: value for key, value in row.items() if key != "id"}
         with pytest.raises(IntegrityError):
@@ -141,9 +142,9 @@ def test_the_database_refuses_a_second_course_rating_of_one_competency(records_u
         connection.execute(competency_ratings.insert().values(twin | {"plan_moodle_id": 77}))  # a plan's rating: fine
 
 
-def test_upgrading_a_database_with_twin_course_ratings_keeps_the_newest(records_url: str) -> None:
-    _database_at_0001_with_a_course_rating(records_url)
-    engine = create_engine(records_url)
+def test_upgrading_a_database_with_twin_course_ratings_keeps_the_newest(empty_records_url: str) -> None:
+    _database_at_0001_with_a_course_rating(empty_records_url)
+    engine = create_engine(empty_records_url)
     try:
         with engine.begin() as connection:
             row = connection.execute(select(competency_ratings.c.person_id, competency_ratings.c.course_id,
@@ -151,5 +152,5 @@ def test_upgrading_a_database_with_twin_course_ratings_keeps_the_newest(records_
             connection.execute(competency_ratings.insert().values(dict(row) | {"rating": 4, "proficient": True}))
     finally:
         engine.dispose()
-    with RecordsStore.open(records_url) as store:
+    with RecordsStore.open(empty_records_url) as store:
         assert [(r.rating, r.plan_moodle_id) for r in store.person_ratings(ANNA)] == [(4, None)]
