@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lms_sync.cli import main
@@ -34,9 +34,20 @@ def echo_server() -> Iterator[Server]:
         yield server
 
 
+def _own_words() -> str:
+    """Everything lms-sync prints of its own comes from its source: a piece of a secret found there proves no leak
+    (a generated token "0ms_sync.000" shares "ms_sync." with the logger name)."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted((REPO / "lms_sync").rglob("*"))
+                     if path.suffix in {".py", ".j2", ".toml"})
+
+
+OWN_WORDS = _own_words()
+
+
 def assert_hidden(secret: str, *texts: str) -> None:
     secret = secret.strip()
     pieces = {secret[i:i + 8] for i in range(len(secret) - 7)} | {quote(secret, safe=""), quote_plus(secret)}
+    pieces = {piece for piece in pieces if piece not in OWN_WORDS}
     for text in texts:
         for piece in pieces:
             assert piece not in text, f"{piece!r} of the secret in {text!r}"
@@ -77,6 +88,7 @@ def test_a_non_json_answer_quoting_the_request_is_masked_before_it_is_cut(echo_s
 
 @SETTINGS
 @given(password=secrets, token=tokens)
+@example(password="000000000000", token="0ms_sync.000")  # shares "ms_sync." with the log's logger name only
 def test_a_basic_auth_password_in_moodle_url_is_not_in_cannot_connect(password, token):
     url = f"http://sync:{quote(password, safe='')}@127.0.0.1:{closed_port()}"
     result = run(FAST + f'url = "{url}"\n', "-v", "check", "--json", env={"LMS_SYNC_MOODLE_TOKEN": token})
