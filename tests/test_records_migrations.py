@@ -23,6 +23,7 @@ from lms_sync.records.schema import (
     courses,
     metadata,
     people,
+    schema_upgrades,
     sites,
 )
 from lms_sync.records.snapshot import CompetencyRating
@@ -54,10 +55,54 @@ def test_an_upgrade_is_noted_with_its_version(empty_records_url: str) -> None:
     assert noted is not None and noted.revision == head_revision() and noted.lms_sync_version == version("lms-sync")
 
 
-def test_migrated_schema_has_no_difference_from_schema_py(empty_records_url: str) -> None:
-    with RecordsStore.open(empty_records_url) as store, store.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+def test_the_migrations_one_after_another_make_the_schema_a_new_database_gets_at_once(empty_records_url: str) -> None:
+    engine = create_engine(empty_records_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        engine.dispose()
     assert differences == []
+
+
+def _reflected(url: str) -> dict[str, dict[str, object]]:
+    """Every table's columns (name, type, nullability, default; in any order: a migration appends its new columns),
+    indexes, unique, foreign-key and check constraints."""
+    engine = create_engine(url)
+    try:
+        schema = inspect(engine)
+        return {table: {
+            "columns": sorted((c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                              for c in schema.get_columns(table)),
+            "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in schema.get_indexes(table)),
+            "unique": sorted((u["name"], tuple(u["column_names"])) for u in schema.get_unique_constraints(table)),
+            "foreign": sorted((f["name"], tuple(f["constrained_columns"]), f["referred_table"])
+                              for f in schema.get_foreign_keys(table)),
+            "checks": sorted((c["name"], c["sqltext"]) for c in schema.get_check_constraints(table)),
+        } for table in sorted(schema.get_table_names()) if table != schema_upgrades.name}
+    finally:
+        engine.dispose()
+
+
+def test_a_new_database_and_one_migrated_step_by_step_have_the_same_tables_keys_and_checks(
+        empty_records_url: str, tmp_path) -> None:
+    RecordsStore.open(empty_records_url).close()
+    at_once = _reflected(empty_records_url)
+    other = f"sqlite:///{tmp_path / 'stepwise.db'}"
+    if empty_records_url.startswith("postgresql"):
+        engine = create_engine(empty_records_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        engine.dispose()
+        other = empty_records_url
+    engine = create_engine(other)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    engine.dispose()
+    assert _reflected(other) == at_once
 
 
 def test_reopening_keeps_data_and_revision(empty_records_url: str) -> None:

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, insert, inspect, select
 
 from lms_sync.records.errors import RecordsUnavailable
-from lms_sync.records.schema import schema_upgrades
+from lms_sync.records.schema import metadata, schema_upgrades
 
 SCRIPT_LOCATION = "lms_sync.records:migrations"
 
@@ -31,11 +31,22 @@ def alembic_config(connection: Connection) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Apply every migration not yet applied; a database already at head is left untouched."""
-    if current_revision(engine) == head_revision():
+    """Bring the database to the newest schema: one at head is left untouched, an empty one gets the newest schema at
+    once (as Alembic's cookbook does: create the tables, stamp head), an older one the migrations it lacks.
+
+    Raises `RecordsUnavailable` when a newer lms-sync migrated it past the revisions this one knows.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
         return  # the common case, without running Alembic's environment script for nothing
+    if current is not None:
+        _refuse_unknown(engine, current)
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+        if current is None and not inspect(connection).get_table_names():
+            metadata.create_all(connection)
+            MigrationContext.configure(connection).stamp(_scripts(), "head")
+        else:
+            command.upgrade(alembic_config(connection), "head")
         connection.execute(insert(schema_upgrades).values(
             revision=head_revision(), lms_sync_version=version("lms-sync"), upgraded_at=datetime.now(UTC)))
 
@@ -58,14 +69,8 @@ def last_upgrade(engine: Engine) -> SchemaUpgrade | None:
     return None if row is None else SchemaUpgrade(*row)
 
 
-def refuse_newer_schema(engine: Engine) -> None:
-    """Raise `RecordsUnavailable` when a newer lms-sync migrated the database past the revisions this one knows."""
-    current = current_revision(engine)
-    if current is None or current == head_revision():
-        return  # the common case: no need to read every revision
-    config = Config()
-    config.set_main_option("script_location", SCRIPT_LOCATION)
-    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+def _refuse_unknown(engine: Engine, current: str) -> None:
+    known = {script.revision for script in _scripts().walk_revisions()}
     if current not in known:
         upgrade = last_upgrade(engine)
         by = f"lms-sync {upgrade.lms_sync_version}" if upgrade is not None else "a newer lms-sync"
@@ -82,11 +87,15 @@ def current_revision(engine: Engine) -> str | None:
 
 
 @cache
-def head_revision() -> str | None:
-    """The newest revision shipped with this version of lms-sync."""
+def _scripts() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped with this version of lms-sync."""
+    return _scripts().get_current_head()
 
 
 def main() -> None:

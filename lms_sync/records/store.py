@@ -20,7 +20,7 @@ from lms_sync.records.course_writer import SnapshotCounts, write_course_snapshot
 from lms_sync.records.database import create_records_engine
 from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError, first_line
 from lms_sync.records.journal import CoursePull, SyncRun
-from lms_sync.records.migrate import refuse_newer_schema, upgrade_to_head
+from lms_sync.records.migrate import upgrade_to_head
 from lms_sync.records.people import Participant, opted_in_emails, upsert_people
 from lms_sync.records.queries import CourseEvaluation, ParticipationRow, RatingRow
 from lms_sync.records.rows import TableCounts
@@ -50,7 +50,6 @@ class RecordsStore:
             raise RecordsUnavailable(f"records.url is not a database lms-sync can use ({first_line(exc)}): use "
                                      "sqlite:///path/to/records.db or postgresql+psycopg://user@host/db") from None
         try:
-            refuse_newer_schema(engine)
             upgrade_to_head(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
