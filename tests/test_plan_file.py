@@ -75,6 +75,17 @@ def test_a_plan_is_refused_when_moodle_changed_after_it_was_made(world, tmp_path
     assert fake.write_calls() == 0 and thing.shortname == "Noch einmal geändert"
 
 
+def test_a_category_made_on_the_site_after_the_plan_does_not_make_it_stale(world, tmp_path) -> None:
+    fake, config = world
+    path, _doc = saved_plan(config, tmp_path)
+    fake.add_category("Sprachkurse", idnumber="vhs-sprachen")  # another department's, in the same Moodle
+
+    pushed = run_cli(config, "push", "--plan", str(path))
+
+    assert pushed.exit_code == 0, pushed.output
+    assert len(state(fake)) == 3 + 2
+
+
 def test_the_plan_shows_every_competency_write_and_push_counts_them(world, tmp_path) -> None:
     fake, config = world
     path, doc = saved_plan(config, tmp_path)

@@ -20,7 +20,15 @@ from lms_sync.moodle.api.calls import Call, ask, checked
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.push.observe_competencies import detail_reads, framework_reads
-from lms_sync.push.observed import ObservedCourse, ObservedGroup, ObservedModule, ObservedSection, ObservedSite, ObservedUser
+from lms_sync.push.observed import (
+    ObservedCategory,
+    ObservedCourse,
+    ObservedGroup,
+    ObservedModule,
+    ObservedSection,
+    ObservedSite,
+    ObservedUser,
+)
 from lms_sync.records.observation_cache import ObservationCache
 
 log = logging.getLogger(__name__)
@@ -67,13 +75,21 @@ def observe(client: MoodleClient, wanted: Sequence[DesiredCourse], *, cache: Obs
     every run course (for pruning), not only the groups that have members.
     """
     site = ObservedSite(ws_userid=int(client.site_info()["userid"]))
-    site.categories = courses.categories_from(ask(client, courses.categories()))
+    site.categories = _usable_categories(courses.categories_from(ask(client, courses.categories())), wanted)
     _find_courses(client, site, wanted)
     runs = [site.courses[c.idnumber] for c in wanted if c.idnumber in site.courses]
     if runs:
         _read_run_state(client, site, runs)
     _read_what_is_open(client, site, wanted, cache, all_groups)
     return site
+
+
+def _usable_categories(found: Sequence[ObservedCategory], wanted: Sequence[DesiredCourse]) -> list[ObservedCategory]:
+    """The categories the wanted courses can use, by idnumber or by name (one without idnumber is adopted by name):
+    another category made on the site is no part of the observation, so it does not make a saved plan stale."""
+    idnumbers = {c.idnumber for course in wanted for c in course.categories}
+    names = {c.name for course in wanted for c in course.categories}
+    return [c for c in found if c.idnumber in idnumbers or c.name in names]
 
 
 def _find_courses(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse]) -> None:
