@@ -41,11 +41,16 @@ def _encoding_problem(template: CourseTemplate, error: ItemEncodingError) -> Inp
     return InputError(f"{template.path / MANIFEST_NAME}: {error} (remove it from the text)")
 
 
+def _site_zone(app: AppContext) -> ZoneInfo:
+    """The zone the blueprint's dates are placed in: the catalogue's, as for the runs."""
+    return ZoneInfo(app.settings.catalogue.timezone)
+
+
 def _compiled(app: AppContext, template_name: str) -> BlueprintContent:
     """The blueprint course TEMPLATE compiles to (what adopt and verify look for in Moodle)."""
     template = _load_template(app, template_name)
     try:
-        return compile_blueprint(template)
+        return compile_blueprint(template, _site_zone(app))
     except ItemEncodingError as error:
         raise _encoding_problem(template, error) from None
 
@@ -68,8 +73,7 @@ def build_command(app: AppContext, template_name: str, output: Path | None, time
     """Write TEMPLATE's blueprint course as a Moodle course backup (.mbz) to restore once."""
     template = _load_template(app, template_name)
     try:
-        built = build_blueprint(template, int(time.time()) if timestamp is None else timestamp,
-                                ZoneInfo(app.settings.catalogue.timezone))
+        built = build_blueprint(template, int(time.time()) if timestamp is None else timestamp, _site_zone(app))
     except ItemEncodingError as error:
         raise _encoding_problem(template, error) from None
     path = output or Path(built.filename)
