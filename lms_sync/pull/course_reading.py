@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from lms_sync.competencies.pull import CompetencyPull, pull_ratings
 from lms_sync.moodle.api import completion, people
 from lms_sync.moodle.api import feedback as feedback_api
+from lms_sync.moodle.api.calls import ReadFailed, complete
 from lms_sync.moodle.api.courses import Course
 from lms_sync.moodle.api.feedback import Feedback
-from lms_sync.moodle.api.warnings import incomplete, warnings_in
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.moodle.fields import Skip, moodle_time, prefixed, reason
@@ -35,8 +35,9 @@ K = TypeVar("K", bound=Hashable)
 _NOT_ENROLLED = "usernotenroled"  # the user left the course between our reads, or their enrolment is not active
 
 
-class CourseReadError(Exception):
-    """A Moodle error on one of this course's reads: the course keeps its previous records, the others go on."""
+class CourseReadError(ReadFailed):
+    """This course cannot be read as a whole (as `ReadFailed`, which `complete` raises for one read): the course keeps
+    its previous records, the others go on."""
 
 
 @dataclass
@@ -60,18 +61,6 @@ def read_keyed(client: MoodleClient, calls: Mapping[K, tuple[str, Mapping[str, A
         raise
     except MoodleError as error:
         raise CourseReadError(str(error)) from None
-
-
-def checked(result: Any, what: str) -> Any:
-    """The result, or raise: site-wide errors as they are, any other Moodle error and an answer carrying Moodle's
-    `warnings` (incomplete: storing it would drop what Moodle left out) as this course's failure."""
-    if isinstance(result, SITE_WIDE):
-        raise result
-    if isinstance(result, MoodleError):
-        raise CourseReadError(f"{what}: {result}")
-    if found := warnings_in(result):
-        raise CourseReadError(incomplete(what, found))
-    return result
 
 
 class CourseReader:
@@ -106,14 +95,14 @@ class CourseReader:
             if not feedback.anonymous:  # Moodle refuses anonymous ones (errorcode "anonymous")
                 first[("non_respondents", feedback_id)] = feedback_api.non_respondents(feedback_id)
         answers = read_keyed(self.client, first)
-        listed = checked(answers[("users", 0)], "enrolled users") or []
+        listed = complete(answers[("users", 0)], "enrolled users") or []
         members = people.members_from(listed, skip)
         users = enrolled_users(members, active=self._active_user_ids(answers[("active_users", 0)], skip))
         if listed and not users:
             # Storing nobody would erase the course's participants from the records: a site setting hides them.
             raise CourseReadError(f"none of the {len(listed)} enrolled users could be read (are e-mail addresses "
                                   "hidden from the web-service user? it needs moodle/course:viewhiddenuserfields)")
-        pages = {fid: [feedback_api.page_from(checked(answers[("responses", fid)], f"responses to feedback {fid}"))]
+        pages = {fid: [feedback_api.page_from(complete(answers[("responses", fid)], f"responses to feedback {fid}"))]
                  for fid in feedback_ids}
 
         second: dict[tuple[str, int, int], tuple[str, Mapping[str, Any]]] = {}
@@ -126,16 +115,16 @@ class CourseReader:
         more = read_keyed(self.client, second)
         for (kind, feedback_id, _), result in more.items():
             if kind == "page":
-                pages[feedback_id].append(feedback_api.page_from(checked(result, f"responses to feedback {feedback_id}")))
+                pages[feedback_id].append(feedback_api.page_from(complete(result, f"responses to feedback {feedback_id}")))
 
         ratings = self._competency_ratings(course_id, users)
         instruments: list[FeedbackInstrument] = []
         non_respondents = 0
         for feedback, feedback_id in zip(feedbacks, feedback_ids, strict=True):
-            items = feedback_api.items_from(checked(answers[("items", feedback_id)], f"items of feedback {feedback_id}"),
+            items = feedback_api.items_from(complete(answers[("items", feedback_id)], f"items of feedback {feedback_id}"),
                                             prefixed(skip, f"feedback {title(feedback)!r}"))
             if ("non_respondents", feedback_id) in answers:
-                asked = checked(answers[("non_respondents", feedback_id)], f"non-respondents of feedback {feedback_id}")
+                asked = complete(answers[("non_respondents", feedback_id)], f"non-respondents of feedback {feedback_id}")
                 non_respondents += feedback_api.non_respondents_from(asked)
             found = instrument(feedback, items, pages[feedback_id], skip)
             if found is not None:
@@ -180,7 +169,7 @@ class CourseReader:
             skip(f"enrolment status of every user (stored as unknown): {answer} (onlyactive needs the capability "
                  "moodle/course:enrolreview)")
             return None
-        return people.active_ids_from(checked(answer, "active enrolments"))
+        return people.active_ids_from(complete(answer, "active enrolments"))
 
     def _pages(self, first_page: feedback_api.Page) -> int:
         """How many pages hold all named and anonymous attempts (both lists are paged alike)."""
@@ -202,7 +191,7 @@ class CourseReader:
             where = f"activity completion of user {user_id}"
             records.append(completion_record(
                 user_id,
-                completion.course_completion_from(checked(course_status, f"course completion of user {user_id}")),
-                completion.activity_states_from(checked(activities, where), prefixed(skip, where)),
+                completion.course_completion_from(complete(course_status, f"course completion of user {user_id}")),
+                completion.activity_states_from(complete(activities, where), prefixed(skip, where)),
             ))
         return tuple(records)

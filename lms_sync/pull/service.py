@@ -16,11 +16,12 @@ from typing import Any
 
 from lms_sync.config import PushSettings
 from lms_sync.moodle.api import courses, site
+from lms_sync.moodle.api.calls import ReadFailed, complete
 from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES, Feedback, feedbacks_from
-from lms_sync.moodle.api.warnings import incomplete
+from lms_sync.moodle.api.warnings import concerning, incomplete
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
-from lms_sync.pull.course_reading import CourseReader, CourseReadError, checked, read_keyed
+from lms_sync.pull.course_reading import CourseReader, CourseReadError, read_keyed
 from lms_sync.pull.report import CoursePullResult, PullReport
 from lms_sync.pull.targets import CourseTarget
 from lms_sync.push.desired import DesiredCourse
@@ -96,7 +97,7 @@ class _Pull:
     def run(self, targets: Sequence[CourseTarget], catalogue_courses: Sequence[DesiredCourse]) -> None:
         try:
             release, located = self._find(targets, {course.idnumber: course for course in catalogue_courses})
-        except CourseReadError as error:
+        except ReadFailed as error:
             self.report.courses = [CoursePullResult(t.label, "failed", run_id=t.run_id, error=f"finding the course: {error}")
                                    for t in targets]
             for result in self.report.courses:
@@ -136,16 +137,16 @@ class _Pull:
             if target.idnumber:
                 calls[("idnumber", index)] = courses.by_field("idnumber", target.idnumber)
         answers = read_keyed(self.client, calls)
-        release = site.release_from(checked(answers[("site", 0)], "site information"))
+        release = site.release_from(complete(answers[("site", 0)], "site information"))
         located: list[_Located] = []
         seen: set[int] = set()
         for index, target in enumerate(targets):
             result = CoursePullResult(target.label, "ok", run_id=target.run_id, required=target.required)
             try:
                 records = [record for kind in ("id", "idnumber") if (kind, index) in calls
-                           for record in courses.courses_from(checked(answers[(kind, index)],
+                           for record in courses.courses_from(complete(answers[(kind, index)],
                                                                       f"finding course {target.label}"))]
-            except CourseReadError as error:
+            except ReadFailed as error:
                 result.status, result.error = "failed", str(error)
                 located.append(_Located(target, result))
                 continue
@@ -183,7 +184,7 @@ class _Pull:
         for answer in answers:
             found, warnings = feedbacks_from(answer)
             for course_id in course_ids:
-                if about := [w for w in warnings if w.course_id in (course_id, 0)]:
+                if about := concerning(warnings, course_id):
                     failed[course_id] = incomplete("feedback activities", about)
             for feedback in found:
                 if feedback.courseid in by_course:
@@ -209,7 +210,7 @@ class _Pull:
             self._stop(error)
             result.status, result.error = "failed", f"not pulled: {error}"
             return
-        except CourseReadError as error:
+        except ReadFailed as error:
             log.error("%s: not pulled, its previous records are kept: %s", result.label, error)
             result.status, result.error = "failed", str(error)
             self.store.record_course_pull(self.client.url, course_id, result.idnumber, started_at, None,

@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lms_sync.moodle.api.warnings import concerning, incomplete, warnings_in
 from lms_sync.moodle.client import MoodleClient
-from lms_sync.moodle.errors import MoodleError
+from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 
 Call = tuple[str, dict[str, Any]]
 
@@ -38,6 +39,35 @@ def checked(result: Any) -> Any:
     """A `read_many` result, or its error raised."""
     if isinstance(result, MoodleError):
         raise result
+    return result
+
+
+class ReadFailed(Exception):
+    """A read Moodle refused, short of a site-wide failure, or answered incompletely (`warnings`): `str()` is one line
+    naming the read and Moodle's message and code. It fails what the read is about (a course), not the command."""
+
+
+def read_failure(result: Any, what: str, *, course_id: int | None = None) -> str | None:
+    """Why a `read_many` result cannot be used, in one line naming `what`; None when it can.
+
+    Site-wide errors (`SITE_WIDE`) are raised as they are. Any other Moodle error fails the read, and so does an answer
+    carrying Moodle's `warnings` (Moodle left something out; read as it is, it would say "nothing there"). With
+    `course_id` (one course's share of a many-course answer) only the warnings about that course or about none count.
+    """
+    if isinstance(result, SITE_WIDE):
+        raise result
+    if isinstance(result, MoodleError):
+        return f"{what}: {result}"
+    found = warnings_in(result)
+    if course_id is not None:
+        found = concerning(found, course_id)
+    return incomplete(what, found) if found else None
+
+
+def complete(result: Any, what: str) -> Any:
+    """The result of a read, or `ReadFailed` saying why it cannot be used (site-wide errors raised as they are)."""
+    if (why := read_failure(result, what)) is not None:
+        raise ReadFailed(why)
     return result
 
 

@@ -41,6 +41,12 @@ def _one_line(message: str) -> str:
     return line if len(line) <= _LONGEST else line[:_LONGEST] + "…"
 
 
+def concerning(warnings: list[AnswerWarning], course_id: int) -> list[AnswerWarning]:
+    """The warnings of a many-course answer that may be about `course_id`: those naming it, and those naming no course
+    (Moodle does not say which course they concern, so every course of the answer counts as concerned)."""
+    return [w for w in warnings if w.course_id in (course_id, 0)]
+
+
 def incomplete(what: str, warnings: list[AnswerWarning]) -> str:
     """One line saying that the answer to `what` is incomplete and why."""
     return (f"{what}: Moodle's answer is incomplete (it carries the warning {'; '.join(w.message for w in warnings)}); "
