@@ -5,6 +5,9 @@ frameworks; enrolments, forums and events of all run courses at once; then only 
 welcome posts the observation cache does not vouch for, the members' groups, accounts of people not enrolled yet,
 competencies and course links, group lists lacking a group, and for courses still to create whether their shortname
 is taken and their language installed.
+
+A read about one run's course (or its blueprint) that Moodle refuses or answers with `warnings` is noted against that
+run (`ObservedSite.read_failures`) and the run is read no further; a site-wide failure stops the observation.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from lms_sync.moodle.api import calendar, contents, courses, feedback, forums, groups, languages, people
-from lms_sync.moodle.api.calls import Call, ask, checked
+from lms_sync.moodle.api.calls import Call, ask, checked, read_failure
 from lms_sync.moodle.client import MoodleClient
+from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.push.observe_competencies import detail_reads, framework_reads
 from lms_sync.push.observed import (
@@ -77,9 +81,9 @@ def observe(client: MoodleClient, wanted: Sequence[DesiredCourse], *, cache: Obs
     site = ObservedSite(ws_userid=int(client.site_info()["userid"]))
     site.categories = _usable_categories(courses.categories_from(ask(client, courses.categories())), wanted)
     _find_courses(client, site, wanted)
-    runs = [site.courses[c.idnumber] for c in wanted if c.idnumber in site.courses]
+    runs = [site.courses[c.idnumber] for c in _readable(site, wanted) if c.idnumber in site.courses]
     if runs:
-        _read_run_state(client, site, runs)
+        _read_run_state(client, site, wanted, runs)
     _read_what_is_open(client, site, wanted, cache, all_groups)
     return site
 
@@ -90,6 +94,31 @@ def _usable_categories(found: Sequence[ObservedCategory], wanted: Sequence[Desir
     idnumbers = {c.idnumber for course in wanted for c in course.categories}
     names = {c.name for course in wanted for c in course.categories}
     return [c for c in found if c.idnumber in idnumbers or c.name in names]
+
+
+def _readable(site: ObservedSite, wanted: Sequence[DesiredCourse]) -> list[DesiredCourse]:
+    """The runs no read has failed for yet: only they are read further."""
+    return [c for c in wanted if c.idnumber not in site.read_failures]
+
+
+def _concerned(site: ObservedSite, wanted: Sequence[DesiredCourse], course_ids: Iterable[int]) -> list[str]:
+    """The runs whose course, or whose blueprint, is one of the Moodle courses `course_ids`."""
+    ids = set(course_ids)
+    return [c.idnumber for c in wanted
+            if any(found is not None and found.course.id in ids
+                   for found in (site.courses.get(c.idnumber), site.blueprints.get(c.blueprint_idnumber)))]
+
+
+def _usable(site: ObservedSite, result: Any, what: str, runs: Iterable[str], *, about: int | None = None) -> Any | None:
+    """`result`, or None once why it cannot be used is noted against `runs` (site-wide errors are raised).
+
+    `about`: the one course whose share of a many-course answer is wanted (warnings about other courses do not count).
+    """
+    why = read_failure(result, what, course_id=about)
+    if why is None:
+        return result
+    site.fail(runs, why)
+    return None
 
 
 def _find_courses(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse]) -> None:
@@ -106,39 +135,71 @@ def _find_courses(client: MoodleClient, site: ObservedSite, wanted: Sequence[Des
     answers = client.read_many([*calls, *(call for call, _ in frameworks)])
     for (_, found_framework), answer in zip(frameworks, answers[len(calls):], strict=True):
         found_framework(answer)
-    results = [courses.courses_from(checked(r)) for r in answers[:len(calls)]]
-    for found in results[:len(listed)]:
-        for course in found:
-            if course.idnumber in categories:
-                site.courses[course.idnumber] = course_from(course)
-    for idnumber, found in zip((*blueprints, *single), results[len(listed):], strict=True):
-        if found:
-            (site.blueprints if idnumber in blueprints else site.courses)[idnumber] = course_from(found[0])
+    # A listing that failed or is incomplete finds nothing: its runs are looked up one by one with the moved ones.
+    for listing in answers[:len(listed)]:
+        if read_failure(listing, "a category's courses") is None:
+            for course in courses.courses_from(listing):
+                if course.idnumber in categories:
+                    site.courses[course.idnumber] = course_from(course)
+    for idnumber, answer in zip((*blueprints, *single), answers[len(listed):len(calls)], strict=True):
+        _take_found(site, wanted, idnumber, answer, blueprint=idnumber in blueprints)
     moved = [idnumber for idnumber in categories if idnumber not in site.courses and idnumber not in single]
     for idnumber, answer in zip(moved, client.read_many([courses.by_field("idnumber", v) for v in moved]), strict=True):
-        if found := courses.courses_from(checked(answer)):
-            site.courses[idnumber] = course_from(found[0])
+        _take_found(site, wanted, idnumber, answer, blueprint=False)
 
 
-def _read_run_state(client: MoodleClient, site: ObservedSite, runs: list[ObservedCourse]) -> None:
-    """Enrolled users with their roles and groups, forums and course events, for all run courses at once."""
+def _take_found(site: ObservedSite, wanted: Sequence[DesiredCourse], idnumber: str, answer: Any, *,
+                blueprint: bool) -> None:
+    """The course (or blueprint) with `idnumber` from the answer looking it up; a failed lookup, or one that shows
+    only the course's public information, fails the run (or every run of the blueprint): it is no "not there"."""
+    runs = [c.idnumber for c in wanted if c.blueprint_idnumber == idnumber] if blueprint else [idnumber]
+    what = f"finding {'blueprint ' if blueprint else ''}course {idnumber!r}"
+    if (usable := _usable(site, answer, what, runs)) is None:
+        return
+    if public := courses.public_only(usable):
+        site.fail(runs, f"{what}: Moodle shows only the public information of course id {public[0]} (no idnumber, "
+                        "no dates): the web-service user cannot enter it or lacks moodle/course:update there")
+    elif found := courses.courses_from(usable):
+        (site.blueprints if blueprint else site.courses)[idnumber] = course_from(found[0])
+
+
+def _read_run_state(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
+                    runs: list[ObservedCourse]) -> None:
+    """Enrolled users with their roles and groups, forums and course events, for all run courses at once.
+
+    A many-course answer that fails as a whole fails every run it is about, one with warnings the runs they name
+    (all of them when a warning names no course) — except the enrolled users, which are then asked course by course.
+    """
     by_id = {c.course.id: c for c in runs}
     ids = sorted(by_id)
     enrolled = _enrolled_users_calls(client, ids)
     # The blueprints' announcements forums too: an import brings a blueprint's own, which is no activity to count.
     with_forums = by_id | {b.course.id: b for b in site.blueprints.values()}
     results = client.read_many([*enrolled, forums.of_courses(sorted(with_forums)), calendar.course_events(ids)])
-    for call, answer in zip(enrolled, results, strict=False):
-        for entry in people.enrolled_from(call, checked(answer)):
+    answered = list(zip(enrolled, results, strict=False))
+    refused = [call for call, answer in answered if len(people.courses_of(call)) > 1
+               and isinstance(answer, MoodleError) and not isinstance(answer, SITE_WIDE)]
+    again = [one for call in refused for one in people.per_course(call)]
+    answered = [(call, answer) for call, answer in answered if call not in refused]
+    for call, answer in [*answered, *zip(again, client.read_many(again), strict=True)]:
+        course_ids = people.courses_of(call)
+        what = f"enrolled users of course id {', '.join(map(str, course_ids))}"
+        for entry in people.enrolled_from(call, _usable(site, answer, what, _concerned(site, wanted, course_ids)) or []):
             _add_enrolled(site, by_id[entry.courseid], entry)
-    for forum in forums.forums_from(checked(results[-2])):
+    found_forums = _usable(site, results[-2], "forums of the run courses and blueprints",
+                           _concerned(site, wanted, with_forums))
+    for forum in forums.forums_from(found_forums or []):
         owner = with_forums.get(forum.courseid)
         if owner is not None and forum.type == "news":
             if owner.news_forum_id is None:
                 owner.news_forum_id, owner.news_forum_discussions = forum.id, forum.discussions
                 owner.news_forum_cmid, owner.news_forum_name = forum.cmid, forum.name
             owner.news_forum_cmids.add(forum.cmid)
-    events = checked(results[-1])
+    events = results[-1]
+    failed = [i for i in ids
+              if _usable(site, events, f"calendar events of course id {i}", _concerned(site, wanted, [i]), about=i) is None]
+    if len(failed) == len(ids):
+        return
     for event in calendar.course_events_from(events):
         if (owner := by_id.get(event.courseid)) is not None:
             owner.events.append(event)
@@ -176,7 +237,8 @@ def _add_users(site: ObservedSite, users: Sequence[ObservedUser], only: str | No
 def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
                        cache: ObservationCache | None, all_groups: bool) -> None:
     """Contents and welcome posts the cache cannot vouch for, the idnumbers of the members' groups, unknown accounts."""
-    runs = [(desired, site.courses[desired.idnumber]) for desired in wanted if desired.idnumber in site.courses]
+    readable = _readable(site, wanted)
+    runs = [(desired, site.courses[desired.idnumber]) for desired in readable if desired.idnumber in site.courses]
     payloads = cache.get_many("contents", {c.course.id: c.course.cacherev for _, c in runs}) if cache else {}
     payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}
     welcome = {c.news_forum_id: (d.welcome.subject, c) for d, c in runs
@@ -192,7 +254,7 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
                  len(runs) - len(unread), len(runs), len(confirmed), len(welcome))
     by_ids = groups.GROUPS_BY_ID in client.site_functions()  # else each course's group list is read below
     group_chunks = list(client.chunks("groupids", sorted({g for _, c in runs for g in c.groups}))) if by_ids else []
-    emails = sorted({p.email for c in wanted for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
+    emails = sorted({p.email for c in readable for p in (*c.trainers, *c.participants)} - set(site.users_by_email))
     email_chunks = list(client.chunks("values", emails, field="email"))
     calls: list[Call] = [contents.contents(c.course.id) for c in unread]
     calls += [groups.by_ids(chunk) for chunk in group_chunks]
@@ -200,24 +262,32 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
              for call in forums.discussions(forum, welcome[forum][1].news_forum_discussions)]
     calls += [call for _, call in pages]
     calls += [people.users_by_email(chunk) for chunk in email_chunks]
-    new = [c for c in wanted if c.idnumber not in site.courses]
+    new = [c for c in readable if c.idnumber not in site.courses]
     langs = sorted({c.lang for c in new if c.lang}) if languages.LANGUAGE_NAME in client.site_functions() else []
     calls += [courses.by_field("shortname", c.shortname) for c in new]
     calls += [languages.language_name(lang) for lang in langs]
-    competencies = detail_reads(site, wanted)
+    competencies = detail_reads(site, readable)
     calls += [call for call, _ in competencies]
     results = iter(client.read_many(calls))
     for course in unread:
-        payloads[course.course.id] = contents_payload(checked(next(results)))
-    for _ in group_chunks:
-        _add_groups(site, groups.groups_from(checked(next(results))))
+        what = f"contents of course id {course.course.id}"
+        if (answer := _usable(site, next(results), what, _concerned(site, wanted, [course.course.id]))) is not None:
+            payloads[course.course.id] = contents_payload(answer)
+    owners = {group: c.course.id for _, c in runs for group in c.groups}
+    for chunk in group_chunks:
+        what = f"groups {', '.join(map(str, chunk))}"
+        found = _usable(site, next(results), what, _concerned(site, wanted, {owners[g] for g in chunk}))
+        _add_groups(site, groups.groups_from(found or []))
     subjects: dict[int, set[str]] = {forum: set() for forum in forums_unread}
     for forum, _ in pages:
-        subjects[forum] |= forums.subjects_from(checked(next(results)))
+        what = f"discussions of the announcements forum {forum}"
+        page = _usable(site, next(results), what, _concerned(site, wanted, [welcome[forum][1].course.id]))
+        subjects[forum] |= forums.subjects_from(page) if page is not None else set()
     for _ in email_chunks:
         _add_users(site, people.users_from(checked(next(results))))
     for desired in new:
-        if holders := courses.courses_from(checked(next(results))):
+        what = f"whether shortname {desired.shortname!r} is taken"
+        if holders := courses.courses_from(_usable(site, next(results), what, [desired.idnumber]) or {}):
             site.shortname_holders[desired.shortname] = course_from(holders[0])
     for lang in langs:
         if languages.has_no_pack(next(results)):
@@ -225,23 +295,25 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     for _, read in competencies:
         read(next(results))
     for _, course in runs:
-        add_contents(course, payloads[course.course.id])
+        if course.course.id in payloads:
+            add_contents(course, payloads[course.course.id])
     for forum, (subject, course) in welcome.items():
         course.post_subjects = {subject} if forum in confirmed else subjects[forum]
-    if cache:
+    runs = [(d, c) for d, c in runs if d.idnumber not in site.read_failures]
+    if cache:  # a forum whose pages could not all be read is not vouched for
         cache.put_many("discussions", {f: (welcome[f][1].news_forum_discussions,
                                            [subject_digest(welcome[f][0])] if welcome[f][0] in subjects[f] else [])
-                                       for f in forums_unread})
-    _read_group_lists(client, [c for d, c in runs
-                               if all_groups or (c.groups and not by_ids) or _lacks_a_group(d, c)])
+                                       for f in forums_unread if any(c is welcome[f][1] for _, c in runs)})
+    _read_group_lists(client, site, wanted, [c for d, c in runs
+                                             if all_groups or (c.groups and not by_ids) or _lacks_a_group(d, c)])
     _find_differently_cased(client, site, [email for email in emails if email not in site.users_by_email])
     read_anew = [(d, c) for d, c in runs if c.course.id not in payloads_cached]
     _read_blueprint_sections(client, site, wanted, cache, {d.blueprint_idnumber for d, _ in read_anew})
-    _check_imports(client, site, read_anew, cache)
+    _check_imports(client, site, wanted, [(d, c) for d, c in read_anew if d.idnumber not in site.read_failures], cache)
 
 
-def _check_imports(client: MoodleClient, site: ObservedSite, read_anew: Sequence[tuple[DesiredCourse, ObservedCourse]],
-                   cache: ObservationCache | None) -> None:
+def _check_imports(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
+                   read_anew: Sequence[tuple[DesiredCourse, ObservedCourse]], cache: ObservationCache | None) -> None:
     """Questionnaire items of the courses whose contents were read anew (and of their blueprints), so plan can tell
     a complete import from one a crash cut off; then the contents of the complete ones go into the cache.
 
@@ -254,12 +326,15 @@ def _check_imports(client: MoodleClient, site: ObservedSite, read_anew: Sequence
     answers = client.read_many([feedback.items(instance) for _, instance in feedbacks])
     for course in counted:
         course.feedback_items = 0
-    for (course, _), answer in zip(feedbacks, answers, strict=True):
-        course.feedback_items = (course.feedback_items or 0) + feedback.item_count(checked(answer))
+    for (course, instance), answer in zip(feedbacks, answers, strict=True):
+        what = f"questionnaire items of feedback {instance} in course id {course.course.id}"
+        if (items := _usable(site, answer, what, _concerned(site, wanted, [course.course.id]))) is not None:
+            course.feedback_items = (course.feedback_items or 0) + feedback.item_count(items)
     if cache:
         blueprints = {d.idnumber: site.blueprints.get(d.blueprint_idnumber) for d, _ in read_anew}
         cache.put_many("contents", {c.course.id: (c.course.cacherev, _payload(c.sections, c.modules)) for d, c in read_anew
-                                    if not c.missing_after_import(blueprints[d.idnumber])})
+                                    if d.idnumber not in site.read_failures
+                                    and not c.missing_after_import(blueprints[d.idnumber])})
 
 
 def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
@@ -270,18 +345,22 @@ def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: S
     Only for runs whose course is missing, has no activities yet or was not in the cache, so an unchanged world
     reads nothing more.
     """
-    importing = checking | {d.blueprint_idnumber for d in wanted
+    importing = checking | {d.blueprint_idnumber for d in _readable(site, wanted)
                             if d.idnumber not in site.courses or not site.courses[d.idnumber].content_modules()}
     blueprints = [site.blueprints[i] for i in sorted(importing) if i in site.blueprints]
     payloads = cache.get_many("contents", {b.course.id: b.course.cacherev for b in blueprints}) if cache else {}
     payloads = {course_id: payload for course_id, payload in payloads.items() if _complete(payload)}
     unread = [b for b in blueprints if b.course.id not in payloads]
     for blueprint, answer in zip(unread, client.read_many([contents.contents(b.course.id) for b in unread]), strict=True):
-        payloads[blueprint.course.id] = contents_payload(checked(answer))
+        what = f"contents of blueprint course id {blueprint.course.id}"
+        if (found := _usable(site, answer, what, _concerned(site, wanted, [blueprint.course.id]))) is not None:
+            payloads[blueprint.course.id] = contents_payload(found)
     for blueprint in blueprints:
-        add_contents(blueprint, payloads[blueprint.course.id])
+        if blueprint.course.id in payloads:
+            add_contents(blueprint, payloads[blueprint.course.id])
     if cache:
-        cache.put_many("contents", {b.course.id: (b.course.cacherev, payloads[b.course.id]) for b in unread})
+        cache.put_many("contents", {b.course.id: (b.course.cacherev, payloads[b.course.id])
+                                    for b in unread if b.course.id in payloads})
 
 
 def _add_groups(site: ObservedSite, found: Sequence[ObservedGroup]) -> None:
@@ -297,10 +376,13 @@ def _lacks_a_group(desired: DesiredCourse, course: ObservedCourse) -> bool:
                for n, name in enumerate(desired.group_names, start=1))
 
 
-def _read_group_lists(client: MoodleClient, runs: Sequence[ObservedCourse]) -> None:
+def _read_group_lists(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse],
+                      runs: Sequence[ObservedCourse]) -> None:
     answers = client.read_many([groups.of_course(c.course.id) for c in runs])
     for course, answer in zip(runs, answers, strict=True):
-        course.groups = {g.id: g for g in groups.groups_from(checked(answer))}
+        what = f"groups of course id {course.course.id}"
+        if (found := _usable(site, answer, what, _concerned(site, wanted, [course.course.id]))) is not None:
+            course.groups = {g.id: g for g in groups.groups_from(found)}
 
 
 def _find_differently_cased(client: MoodleClient, site: ObservedSite, emails: Sequence[str]) -> None:

@@ -5,6 +5,7 @@ competency frameworks with their competencies and the courses' links. Plain data
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lms_sync.moodle.api.calendar import ActivityEvent, Event
@@ -106,12 +107,20 @@ class ObservedSite:
     """the competency frameworks the runs link, by idnumber (absent = not found)"""
     scales: dict[int, tuple[str, ...]] = field(default_factory=dict)
     """scale id -> its items, for the frameworks still to create (no items: Moodle has no such scale)"""
+    read_failures: dict[str, str] = field(default_factory=dict)
+    """run course idnumber -> why a read about that run failed (one line: which read, Moodle's message and code);
+    plan skips these runs, the others are planned as usual"""
     offline: bool = False
 
     @classmethod
     def empty(cls) -> ObservedSite:
         """An empty site, for `plan --offline`."""
         return cls(offline=True)
+
+    def fail(self, idnumbers: Iterable[str], why: str) -> None:
+        """Note `why` against these runs (the first failure of a run is the one it is skipped for)."""
+        for idnumber in idnumbers:
+            self.read_failures.setdefault(idnumber, why)
 
     def category_by_idnumber(self, idnumber: str) -> ObservedCategory | None:
         return next((c for c in self.categories if c.idnumber == idnumber), None)

@@ -339,15 +339,21 @@ def _cannot_create(course: DesiredCourse, site: ObservedSite, run: RunPlan) -> b
 def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSettings, *, prune: bool = False) -> Plan:
     """The changes that make Moodle hold `courses`; an unchanged world gives an empty plan.
 
-    Nothing is deleted unless `prune`: then calendar events and Kleingruppen that lms-sync made in its own courses
+    A run whose reading failed (`site.read_failures`) is blocked with one line saying why, and nothing of it is
+    planned. Nothing is deleted unless `prune`: then calendar events and Kleingruppen that lms-sync made in its own courses
     (recognised by the course's idnumber prefix) and that the catalogue no longer wants are deleted too.
     """
     plan = Plan(offline=site.offline)
-    plan.categories, plan.category_ids = _category_changes(courses, site)
-    plan.users, unusable = _user_changes(courses, site, push, plan)
+    read = [course for course in courses if course.idnumber not in site.read_failures]
+    plan.categories, plan.category_ids = _category_changes(read, site)
+    plan.users, unusable = _user_changes(read, site, push, plan)
     for course in courses:
         run = RunPlan(course.run_id, course.idnumber)
         plan.runs.append(run)
+        if course.idnumber in site.read_failures:
+            run.blocked = True
+            run.problems.append(_not_read(site.read_failures[course.idnumber]))
+            continue
         observed = site.courses.get(course.idnumber)
         if course.blueprint_idnumber not in site.blueprints and not site.offline and (
                 observed is None or not observed.content_modules()):
@@ -365,5 +371,12 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _event_and_post_changes(course, observed, run, prune, site.ws_userid)
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
-    competency_changes(courses, site, plan)
+    competency_changes(read, site, plan)
     return plan
+
+
+def _not_read(why: str) -> str:
+    """The line a run gets whose reading failed: it is skipped — neither its course, nor its people, categories or
+    competency links are planned — while every other run is planned as usual."""
+    return (f"not planned: Moodle could not be read for this run ({why}); nothing of it is changed — give the "
+            "web-service user what the message names in this course, then run again")

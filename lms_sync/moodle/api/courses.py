@@ -66,6 +66,13 @@ def courses_from(answer: dict[str, Any]) -> list[Course]:
     return [course_from(record) for record in course_records(answer)]
 
 
+def public_only(answer: dict[str, Any]) -> list[int]:
+    """The ids of the answer's courses that Moodle describes by their public information only (no idnumber, no
+    dates): the web-service user cannot enter the course, or lacks moodle/course:update in it. Such a record is no
+    reading of the course; lms-sync's own courses always have an idnumber."""
+    return [int(record["id"]) for record in course_records(answer) if "idnumber" not in record]
+
+
 def course_from(record: dict[str, Any]) -> Course:
     return record_of(Course, record, plain=("idnumber", "summary"))
 

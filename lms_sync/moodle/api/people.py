@@ -81,6 +81,21 @@ def enrolled_in(chunk: Sequence[dict[str, Any]], options: Sequence[dict[str, Any
     return ENROLLED_USERS_OF_COURSES, {"coursecapabilities": list(chunk), "options": list(options)}
 
 
+def courses_of(call: Call) -> list[int]:
+    """The courses a listing of either kind asks about."""
+    wsfunction, params = call
+    if wsfunction == ENROLLED_USERS_OF_COURSES:
+        return [int(entry["courseid"]) for entry in params["coursecapabilities"]]
+    return [int(params["courseid"])]
+
+
+def per_course(call: Call) -> list[Call]:
+    """An all-courses-at-once listing as one listing per course: Moodle refuses the whole call for one course it
+    will not show (without naming it), so this tells which one."""
+    _, params = call
+    return [enrolled_in(enrolled_users_of_courses([course_id]), params["options"]) for course_id in courses_of(call)]
+
+
 def enrolled_from(call: Call, answer: Any) -> list[Enrolled]:
     """Either listing's answer (per course, or all courses at once) as `Enrolled` entries."""
     wsfunction, params = call
