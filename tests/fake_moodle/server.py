@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
@@ -17,6 +18,7 @@ import httpx
 
 from lms_sync.moodle.encoding import unflatten_form
 from tests.fake_moodle.builders import SiteBuilders
+from tests.fake_moodle.course_access import AddedWarning, refusal, with_warnings
 from tests.fake_moodle.errors import MoodleException, RecordMissing, access_exception, missing, moodle_exception
 from tests.fake_moodle.faults import (
     DEFAULT_INJECTED_ERROR,
@@ -69,6 +71,9 @@ class FakeMoodle(SiteBuilders):
         self.calls: Counter[str] = Counter()
         self.requests: list[tuple[str, dict[str, Any]]] = []
         self._faults = FaultPlan()
+        self.denied_courses: dict[int, str] = {}
+        """course id -> the capability the web-service user lacks there ("": it cannot enter the course at all)"""
+        self.added_warnings: list[AddedWarning] = []
         self.cut_off_units: int | None = None
         """during a cut_off fault: what the import restores before the server dies (-1: the default cut)"""
         self._request_index = 0
@@ -116,6 +121,17 @@ class FakeMoodle(SiteBuilders):
         """
         with self._lock:
             self._faults.add(Fault(kind, at_request, wsfunction, times, error or DEFAULT_INJECTED_ERROR, units))
+
+    def deny_course(self, course_id: int, capability: str = "") -> None:
+        """The web-service user can no longer enter this course (as a manager whose moodle/course:view is prohibited
+        there), or lacks `capability` there (only moodle/course:enrolreview is modelled): its reads fail or leave it
+        out as the real Moodle's do (see course_access.py), admins' too."""
+        self.denied_courses[course_id] = capability
+
+    def add_warning(self, wsfunction: str, warning: dict[str, Any],
+                    applies: Callable[[dict[str, Any]], bool] = lambda params: True) -> None:
+        """Answer `wsfunction` (where `applies` to its parameters) with Moodle's `warning` added to its list."""
+        self.added_warnings.append(AddedWarning(wsfunction, warning, applies))
 
     def crash_at(self, n: int) -> None:
         """The n-th request from now (0-based) and every later one fail with httpx.ConnectError until `recover()`."""
@@ -221,6 +237,8 @@ class FakeMoodle(SiteBuilders):
         description = self._describe(wsfunction)
         self.calls[wsfunction] += 1
         arguments = validate_parameters(description["parameters"], params)
+        if (refused := refusal(self, wsfunction, arguments)) is not None:
+            raise refused
         saved = self.site.saved() if description.get("type") == "write" else None
         try:
             result = self.handlers[wsfunction](self, arguments)
@@ -228,7 +246,7 @@ class FakeMoodle(SiteBuilders):
             if saved is not None:
                 self.site.restore_saved(saved)
             raise
-        return clean_returnvalue(description["returns"], result)
+        return with_warnings(self, wsfunction, arguments, clean_returnvalue(description["returns"], result))
 
     def is_admin(self) -> bool:
         return self.current_user in self.admins

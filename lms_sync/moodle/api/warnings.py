@@ -4,6 +4,7 @@ permission missing), so such an answer is incomplete — readers treat it as a f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from lms_sync.moodle.fields import whole_number
 
 _LONGEST = 200  # Moodle appends a PHP stack trace to some warnings (core_calendar_get_calendar_events)
+_TRACE = re.compile(r"#0 (?:\S+\(\d+\)|\[internal function\]|\{main\})")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ def _warning(record: Mapping[str, Any]) -> AnswerWarning:
 
 
 def _one_line(message: str) -> str:
+    """The message's first line without the PHP stack trace Moodle may glue to it ("….#0 /path/file.php(12): …")."""
     line = message.strip().splitlines()[0] if message.strip() else "no message"
+    line = _TRACE.split(line, maxsplit=1)[0].rstrip() or "no message"
     return line if len(line) <= _LONGEST else line[:_LONGEST] + "…"
 
 
@@ -50,4 +54,4 @@ def concerning(warnings: list[AnswerWarning], course_id: int) -> list[AnswerWarn
 def incomplete(what: str, warnings: list[AnswerWarning]) -> str:
     """One line saying that the answer to `what` is incomplete and why."""
     return (f"{what}: Moodle's answer is incomplete (it carries the warning {'; '.join(w.message for w in warnings)}); "
-            "nothing of it is stored — give the web-service user the access the warning names, then run again")
+            "nothing of it is used — give the web-service user the access the warning names, then run again")

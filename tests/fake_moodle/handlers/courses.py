@@ -41,7 +41,7 @@ def _course_summary(fake: FakeMoodle, course: Course) -> dict[str, Any]:
 
 def course_record(fake: FakeMoodle, course: Course) -> dict[str, Any]:
     record = _course_summary(fake, course)
-    if not fake.is_admin():
+    if not fake.is_admin() or fake.denied_courses.get(course.id) == "":  # only the public information
         return record
     record.update(
         idnumber=course.idnumber, format=course.format, showgrades=course.showgrades, newsitems=course.newsitems,

@@ -37,7 +37,7 @@ def _forum_record(fake: FakeMoodle, forum: Forum) -> dict[str, Any]:
 def get_forums_by_courses(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, Any]]:
     courseids = params["courseids"] or [c for c in fake.site.courses if fake.site.is_enrolled(c, fake.current_user)]
     forums = []
-    for courseid in courseids:
+    for courseid in (c for c in courseids if fake.denied_courses.get(c) != ""):  # left out without a warning
         for cm in fake.site.course_cms(courseid):
             if cm.modname == "forum":
                 forums.append(_forum_record(fake, fake.site.instance(cm)))  # type: ignore[arg-type]
