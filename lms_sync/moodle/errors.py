@@ -105,6 +105,9 @@ def error_from_response(wsfunction: str, payload: Mapping[str, Any]) -> MoodleEr
         hint = "give the web-service user's role the capability named above (see README: least-privilege setup)"
     elif errorcode == "invalidparameter" or exception.endswith("invalid_parameter_exception") or exception == "TypeError":
         cls = MoodleInputError
+    elif errorcode == "errorcoursecontextnotvalid":
+        hint = ("the web-service user cannot enter this course: give its role moodle/course:view there (or lift the "
+                "override that prohibits it)")
     elif errorcode == "errorinvalidparam" and '"lang"' in message:
         cls = MoodleInputError
         hint = ("Moodle has no language pack for the course's language: install it (Site administration › Language "

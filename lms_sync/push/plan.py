@@ -378,5 +378,4 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
 def _not_read(why: str) -> str:
     """The line a run gets whose reading failed: it is skipped — neither its course, nor its people, categories or
     competency links are planned — while every other run is planned as usual."""
-    return (f"not planned: Moodle could not be read for this run ({why}); nothing of it is changed — give the "
-            "web-service user what the message names in this course, then run again")
+    return f"not planned: Moodle could not be read for this run ({why}); nothing of it is changed, the other runs go on"
