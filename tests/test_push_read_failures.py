@@ -61,7 +61,7 @@ def test_a_course_the_web_service_user_cannot_read_fails_only_its_run(world, cap
     assert plan.exit_code == pushed.exit_code == 1, pushed.output
     assert "run kvz-2027-02 — course lms-sync-kvz-2027-02  BLOCKED" in plan.output
     [line] = [line for line in plan.output.splitlines() if "not planned" in line]
-    reason = "(no idnumber, no dates)" if not capability else "(moodle/course:enrolreview). [nopermissions]"
+    reason = "(no idnumber, no dates)" if not capability else "(Review course enrolments). [nopermissions]"
     assert reason in line and f"course id {denied}" in line
     assert "FAILED kvz-2027-02" in pushed.output and "ok     kvz-2027-01" in pushed.output
     _pushed_all_but(fake, "kvz-2027-02")

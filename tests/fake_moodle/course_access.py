@@ -4,7 +4,7 @@ As seen on the real 5.0.6 (a manager whose moodle/course:view is prohibited in o
 fail with `errorcoursecontextnotvalid`, the many-course enrolled-users listing fails as a whole without naming it,
 the forum listing leaves it out, and `core_course_get_courses_by_field` shows only its public information. With
 moodle/course:enrolreview prohibited in one course instead, both enrolled-users listings fail with `nopermissions`
-(the many-course one as a whole, naming the capability but not the course).
+(the many-course one as a whole, naming the capability by its title, "Review course enrolments", but not the course).
 """
 
 from __future__ import annotations
@@ -71,4 +71,4 @@ def _without_enrolreview(fake: FakeMoodle, wsfunction: str, params: dict[str, An
     courses = ([int(e["courseid"]) for e in params["coursecapabilities"]] if wsfunction == _MANY_COURSES
                else [int(params["courseid"])])
     denied = any(fake.denied_courses.get(course) == "moodle/course:enrolreview" for course in courses)
-    return "moodle/course:enrolreview" if denied else None
+    return "Review course enrolments" if denied else None  # the real message names the capability so
