@@ -53,7 +53,7 @@ def test_a_refused_plan_is_journaled_as_failed_with_its_reason(world, tmp_path) 
     fake, config = world
     path = tmp_path / "plan.json"
     assert run_cli(config, "plan", "-o", str(path)).exit_code == 0
-    fake.add_category("Neu von Hand", idnumber="by-hand")
+    fake.add_category("Workshops", idnumber="by-hand")  # named as a category the plan could adopt: observed
 
     assert run_cli(config, "push", "--plan", str(path)).exit_code == 2
 
