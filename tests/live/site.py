@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -115,8 +115,11 @@ class LiveMoodle:
 
     def restart_web_server(self) -> None:
         """Start the web server again on the same site (../shared/moodle/restart.sh) and wait until it answers."""
+        # restart.sh finds its site by MOODLE_LAB_HOME/PORT, defaulting to the first site's: name this one, or a test on a
+        # second site would stop the first (a CI run saw 'Terminated: 15' as an answer when that happened).
+        site = {"MOODLE_LAB_HOME": str(self.code_dir.parent), "MOODLE_LAB_PORT": str(urlsplit(self.url).port or 80)}
         out = subprocess.run(["bash", str(SHARED_MOODLE / "restart.sh")], capture_output=True, text=True,
-                             timeout=60, check=True).stdout
+                             timeout=60, check=True, env=os.environ | site).stdout
         self.pid = int(out.strip().rsplit("=", 1)[1])
         os.environ["LMS_SYNC_LIVE_MOODLE_PID"] = str(self.pid)
         deadline = time.monotonic() + 30
