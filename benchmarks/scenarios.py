@@ -23,6 +23,7 @@ from lms_sync.pull import DEFAULT_PAGE_SIZE, catalogue_people, pull_courses, run
 from lms_sync.push.apply import push
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.observation_cache import ObservationCache
+from lms_sync.records.queries import CourseRoles
 from lms_sync.records.store import RecordsStore
 from tests.fake_moodle import FakeMoodle
 
@@ -105,7 +106,9 @@ class _World:
 
 
 def _records(store: RecordsStore) -> tuple[list[Any], list[Any]]:
-    return store.participation(), store.evaluation_data()
+    push = PushSettings()  # the role ids both pushes enrol with
+    roles = CourseRoles(participant=push.student_role_id, trainers=frozenset({push.teacher_role_id}))
+    return store.participation(roles), store.evaluation_data(roles)
 
 
 def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:

@@ -19,7 +19,7 @@ ERASED = "s.haddad@integrationsrat.example.org"
 
 
 def _student(user_id: int, email: str, first: str, last: str, status: int = ENROLMENT_ACTIVE) -> EnrolledUser:
-    return EnrolledUser(user_id=user_id, email=email, firstname=first, lastname=last, roles=("student",),
+    return EnrolledUser(user_id=user_id, email=email, firstname=first, lastname=last, roles=("student",), role_ids=(5,),
                         status=status)  # type: ignore[arg-type]
 
 
@@ -41,7 +41,7 @@ def run_snapshot() -> CourseSnapshot:
             _student(63, SUSPENDED, "Greta", "von Bülow", ENROLMENT_NOT_ACTIVE),
             _student(64, ERASED, "Samir", "Haddad"),
             EnrolledUser(user_id=70, email="s.brandt@partizipation.example.org", firstname="Sabine", lastname="Brandt",
-                         roles=("editingteacher",)),
+                         roles=("editingteacher",), role_ids=(3,)),
         ),
         completions=(
             CompletionRecord(user_id=61, completed=True, timecompleted=done),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from lms_sync.records.people import Participant
+from lms_sync.records.queries import CourseRoles
 from lms_sync.records.snapshot import (
     ActivityCompletion,
     Competency,
@@ -26,6 +27,8 @@ PULLED_AT = datetime(2026, 3, 20, 2, 0, tzinfo=UTC)
 ANNA = "anna.schmidt@example.org"
 LUKAS = "lukas.mueller@example.org"
 TRAINER = "petra.wagner@example.org"
+ROLES = CourseRoles(participant=5, trainers=frozenset({3}))
+"""push's default role ids (student, editingteacher), which the samples' users hold"""
 
 RATED = "r>>>>>1####trifft gar nicht zu|2####trifft eher nicht zu|3####teils, teils|4####trifft eher zu|5####trifft voll zu"
 
@@ -147,6 +150,7 @@ def course_snapshot(
                 lastname="Schmidt",
                 institution="Stadtverwaltung Berlin",
                 roles=("student",),
+                role_ids=(5,),
                 groups=("Gruppe A – Verwaltung",),
                 lastaccess=_at(1773910000),
             ),
@@ -156,9 +160,11 @@ def course_snapshot(
                 firstname="Lukas",
                 lastname="Müller",
                 roles=("student",),
+                role_ids=(5,),
                 groups=("Gruppe B – Zivilgesellschaft",),
             ),
-            EnrolledUser(user_id=7, email=TRAINER, firstname="Petra", lastname="Wagner", roles=("editingteacher",)),
+            EnrolledUser(user_id=7, email=TRAINER, firstname="Petra", lastname="Wagner", roles=("editingteacher",),
+                         role_ids=(3,)),
         ),
         completions=(
             CompletionRecord(

@@ -97,8 +97,8 @@ def fill_choices(store: RecordsStore) -> None:
     second = _named(
         62, (PLANS_2, CHANNEL_2), {11: (_chosen(PLANS_2, "3"),), 12: (_chosen(PLANS_2, "1|3"), _chosen(CHANNEL_2, "4"))}
     )
-    petra = EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",))
-    joerg = EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",))
+    petra = EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",), role_ids=(3,))
+    joerg = EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",), role_ids=(3,))
     start = datetime(2026, 5, 4, 22, 0, tzinfo=UTC)
     store.replace_course_snapshot(workshop_run(40, CHOICE_RUN_1, start, petra, (5, 6, 8, 9, 10), (first, _anonymous_pace())))
     store.replace_course_snapshot(workshop_run(41, CHOICE_RUN_2, start.replace(month=6), joerg, (11, 12), (second,)))

@@ -67,8 +67,8 @@ def fill_numbers(store: RecordsStore) -> None:
     All runs pooled: n 9, mean 66.5/9 = 7.389, median 6, min 0.5, max 20.
     "personen" (no range) is asked in kvz-2026-07 only and nobody answered it (n 0).
     """
-    petra = EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",))
-    joerg = EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",))
+    petra = EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",), role_ids=(3,))
+    joerg = EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",), role_ids=(3,))
     runs = (
         (50, NUMERIC_RUN_1, petra, (5, 6, 8), _questionnaire(100, {5: ("2", "4"), 6: ("4", "4"), 8: ("9", "5")}, (PEOPLE,))),
         (51, NUMERIC_RUN_2, joerg, (9, 10), _questionnaire(200, {9: ("10", "3"), 10: ("20", "3")})),

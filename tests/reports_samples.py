@@ -114,9 +114,10 @@ def _anonymous_feedback(feedback_id: int) -> FeedbackInstrument:
     )
 
 
-def _user(user_id: int, roles: tuple[str, ...] = ("student",)) -> EnrolledUser:
+def _user(user_id: int) -> EnrolledUser:
     email, first, last = STUDENTS[user_id]
-    return EnrolledUser(user_id=user_id, email=email, firstname=first, lastname=last, roles=roles, institution="Bezirksamt")
+    return EnrolledUser(user_id=user_id, email=email, firstname=first, lastname=last, roles=("student",), role_ids=(5,),
+                        institution="Bezirksamt")
 
 
 def workshop_run(
@@ -151,7 +152,7 @@ def run_1() -> CourseSnapshot:
         30,
         RUN_1,
         datetime(2026, 3, 17, 23, 0, tzinfo=UTC),
-        EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",)),
+        EnrolledUser(user_id=7, email=PETRA, firstname="Petra", lastname="Wagner", roles=("editingteacher",), role_ids=(3,)),
         (5, 6, 8, 9),
         (
             _named_feedback(40, {5: 5, 6: 4, 8: 4, 9: 3}, {5: NAMED_TEXTS[0], 6: NAMED_TEXTS[1]}),
@@ -170,7 +171,7 @@ def run_2() -> CourseSnapshot:
         31,
         RUN_2,
         datetime(2026, 4, 17, 22, 0, tzinfo=UTC),
-        EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",)),
+        EnrolledUser(user_id=13, email=JOERG, firstname="Jörg", lastname="Weiß", roles=("editingteacher",), role_ids=(3,)),
         (10, 11, 12),
         (_named_feedback(42, {10: 2, 11: 2}, {}),),
     )

@@ -86,7 +86,7 @@ def anna_rated_twice(tmp_path: Path, records_url: str) -> Path:
         for course_id, run, rated_at, ratings in WORKSHOPS:
             store.replace_course_snapshot(CourseSnapshot(
                 site_url=SITE, course_id=course_id, idnumber=f"bip-{run}", shortname=run.upper(), fullname=run,
-                run_id=run, users=(EnrolledUser(user_id=5, email=ANNA, roles=("student",)),),
+                run_id=run, users=(EnrolledUser(user_id=5, email=ANNA, roles=("student",), role_ids=(5,)),),
                 competencies=COMPETENCIES,
                 competency_ratings=(*(
                     CompetencyRating(user_id=5, competency_id=cid, rating=level, proficient=proficient,

@@ -92,8 +92,8 @@ def _store_pull(store: RecordsStore, rated: RatedCourse, moodle_client: MoodleCl
     return store.replace_course_snapshot(CourseSnapshot(
         site_url=rated.fake.url, course_id=rated.course, idnumber="bip-kvz-2026-01", shortname="KVZ-2026-01",
         fullname="Kommune und Zivilgesellschaft", run_id="kvz-2026-01",
-        users=(EnrolledUser(user_id=rated.anna, email=ANNA, roles=("student",)),
-               EnrolledUser(user_id=rated.ben, email=BEN, roles=("student",))),
+        users=(EnrolledUser(user_id=rated.anna, email=ANNA, roles=("student",), role_ids=(5,)),
+               EnrolledUser(user_id=rated.ben, email=BEN, roles=("student",), role_ids=(5,))),
         competencies=pulled.competencies, competency_ratings=(*pulled.ratings, *pulled.plan_ratings),
     ))
 

@@ -37,6 +37,7 @@ from tests.fake_moodle.handlers.competency_ratings import add_plan
 from tests.fake_moodle.operations import add_feedback_item
 from tests.fake_moodle.state import NOW
 from tests.pull_site import Workshop, add_workshop
+from tests.records_samples import ROLES
 from tests.reports_parsing import parse_html, read_csv
 
 RATING_READS = {"tool_lp_data_for_user_competency_summary_in_course", "core_competency_list_user_plans"}
@@ -89,9 +90,9 @@ def test_records_hold_what_moodle_has(fake_moodle: FakeMoodle, records_store: Re
     assert _rows(records_store, select(courses.c.fullname).order_by(courses.c.moodle_id)) == [
         ("Workshop bip-ws-2026-01 & Praxis",), ("Workshop bip-ws-2026-02 & Praxis",)]
     first_student = fake_moodle.site.users[workshops[0].students[0]]
-    groups = _rows(records_store, select(enrolments.c.groups, enrolments.c.roles).join(people).where(
-        people.c.email == first_student.email))
-    assert groups == [("Gruppe A – Verwaltung", "student")]
+    groups = _rows(records_store, select(enrolments.c.groups, enrolments.c.roles, enrolments.c.role_ids).join(people)
+                   .where(people.c.email == first_student.email))
+    assert groups == [("Gruppe A – Verwaltung", "student", "5")]
 
     items = fake_moodle.site.feedback_items
     stored: dict[tuple[int, int | None], dict[int, str]] = {}
@@ -309,7 +310,7 @@ def _enrolment_status(store: RecordsStore) -> dict[str, int | None]:
 def _participation(store: RecordsStore, folder: Path) -> tuple[dict[str, str], str, list[str]]:
     """The participation report of everything pulled: CSV enrolment state by e-mail, the HTML's text, and the text
     of the HTML rows marked as suspended."""
-    csv_file, html_file = sorted(write_participation_report(store, [], folder, timezone=ZoneInfo("Europe/Berlin")),
+    csv_file, html_file = sorted(write_participation_report(store, ROLES, [], folder, timezone=ZoneInfo("Europe/Berlin")),
                                  key=lambda path: path.suffix)
     document = parse_html(html_file)
     marked = [row.text for row in document.iter("tr", "suspended")]

@@ -15,7 +15,7 @@ from lms_sync.records.migrate import alembic_config
 from lms_sync.records.schema import feedback_answers, feedback_instruments, feedback_items, feedback_responses
 from lms_sync.records.snapshot import CourseSnapshot, FeedbackAnswer, FeedbackAttempt
 from lms_sync.records.store import RecordsStore
-from tests.records_samples import course_snapshot
+from tests.records_samples import ROLES, course_snapshot
 
 # Moodle's feedback_completed ids of the anonymous attempts as versions before 0005 stored them: unlike the records'
 # own small row ids, they cannot appear by chance.
@@ -134,11 +134,11 @@ def test_reports_list_anonymous_responses_in_one_order_however_the_rows_were_shu
         records_store: RecordsStore) -> None:
     snapshot = _with_many_anonymous_answers(course_snapshot())
     records_store.replace_course_snapshot(snapshot)
-    first = records_store.evaluation_data()
+    first = records_store.evaluation_data(ROLES)
     named, anonymous = snapshot.feedback
     records_store.replace_course_snapshot(snapshot.model_copy(update={"feedback": (named,)}))
     records_store.replace_course_snapshot(snapshot)  # stored again, in another random order
 
-    assert records_store.evaluation_data() == first
+    assert records_store.evaluation_data(ROLES) == first
     texts = [r.answers[13].text_value for e in first if e.anonymous for r in e.responses]
     assert texts == sorted(texts)

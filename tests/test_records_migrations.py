@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from lms_sync.records.errors import RecordsUnavailable
@@ -21,6 +21,7 @@ from lms_sync.records.schema import (
     competency_frameworks,
     competency_ratings,
     courses,
+    enrolments,
     metadata,
     people,
     schema_upgrades,
@@ -28,12 +29,12 @@ from lms_sync.records.schema import (
 )
 from lms_sync.records.snapshot import CompetencyRating
 from lms_sync.records.store import RecordsStore
-from tests.records_samples import ANNA, course_snapshot
+from tests.records_samples import ANNA, LUKAS, ROLES, TRAINER, course_snapshot
 
 
 def test_open_migrates_an_empty_database_to_the_alembic_head(empty_records_url: str) -> None:
     with RecordsStore.open(empty_records_url) as store:
-        assert head_revision() == "0006"
+        assert head_revision() == "0007"
         assert current_revision(store.engine) == head_revision()
         tables = set(inspect(store.engine).get_table_names())
     assert set(metadata.tables) | {"alembic_version"} == tables
@@ -199,3 +200,50 @@ def test_upgrading_a_database_with_twin_course_ratings_keeps_the_newest(empty_re
         engine.dispose()
     with RecordsStore.open(empty_records_url) as store:
         assert [(r.rating, r.plan_moodle_id) for r in store.person_ratings(ANNA)] == [(4, None)]
+
+
+def _stored_by_0006(url: str, roles: dict[str, str]) -> None:
+    """The sample course as lms-sync before 0007 left it: enrolments with role shortnames (`roles`: e-mail ->
+    shortnames, else the sample's) and no role ids."""
+    with RecordsStore.open(url) as store:
+        store.replace_course_snapshot(course_snapshot())
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0006")
+            for email, shortnames in roles.items():
+                person = connection.scalar(select(people.c.id).where(people.c.email == email))
+                connection.execute(text("UPDATE enrolments SET roles = :roles WHERE person_id = :person"),
+                                   {"roles": shortnames, "person": person})
+    finally:
+        engine.dispose()
+
+
+def _role_ids(store: RecordsStore) -> dict[str, str]:
+    with store.engine.connect() as connection:
+        return dict(connection.execute(select(people.c.email, enrolments.c.role_ids).join(people)).all())
+
+
+def test_migration_0007_gives_old_enrolments_the_ids_of_moodles_standard_roles(empty_records_url: str) -> None:
+    _stored_by_0006(empty_records_url, {ANNA: "student", LUKAS: "student,teacher", TRAINER: "editingteacher,teilnehmende"})
+
+    with RecordsStore.open(empty_records_url) as store:
+        # A role lms-sync cannot name by its standard shortname gets no id until the course is pulled again.
+        assert _role_ids(store) == {ANNA: "5", LUKAS: "4,5", TRAINER: "3"}
+        named, _ = store.evaluation_data(ROLES, run_ids=["kvz-2026-01"])
+        assert (named.participants, named.trainer_emails) == (2, (TRAINER,))
+        repull = store.replace_course_snapshot(course_snapshot())
+        assert repull.tables["enrolments"].updated == 2  # Lukas and Petra: Moodle's roles, as pulled now
+        assert _role_ids(store) == {ANNA: "5", LUKAS: "5", TRAINER: "3"}
+
+
+def test_migration_0007_downgrades_to_the_shortnames_alone(empty_records_url: str) -> None:
+    _stored_by_0006(empty_records_url, {})
+    engine = create_engine(empty_records_url)
+    try:
+        with engine.connect() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("enrolments")}
+            kept = connection.execute(select(enrolments.c.roles)).scalars().all()
+    finally:
+        engine.dispose()
+    assert "role_ids" not in columns and sorted(kept) == ["editingteacher", "student", "student"]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from lms_sync.records.queries import CourseRoles
 from lms_sync.records.store import RecordsStore
-from tests.records_samples import ANNA, LUKAS, TRAINER, course_snapshot, participants
+from tests.records_samples import ANNA, LUKAS, ROLES, TRAINER, course_snapshot, participants
 
 
 def test_evaluation_data_has_items_answers_participants_and_trainers(records_store: RecordsStore) -> None:
     records_store.replace_course_snapshot(course_snapshot())
 
-    named, anonymous = records_store.evaluation_data(run_ids=["kvz-2026-01"])
+    named, anonymous = records_store.evaluation_data(ROLES, run_ids=["kvz-2026-01"])
 
     assert (named.feedback_name, named.anonymous) == ("Evaluation des Workshops", False)
     assert (named.participants, named.trainer_emails) == (2, (TRAINER,))
@@ -26,25 +27,46 @@ def test_evaluation_data_has_items_answers_participants_and_trainers(records_sto
 def test_evaluation_filters_by_template_and_trainer(records_store: RecordsStore) -> None:
     records_store.replace_course_snapshot(course_snapshot())
 
-    assert len(records_store.evaluation_data(template="kommunal-zivil")) == 2
-    assert records_store.evaluation_data(template="other") == []
-    assert len(records_store.evaluation_data(trainer_email=TRAINER.upper())) == 2
-    assert records_store.evaluation_data(trainer_email=ANNA) == []
-    assert records_store.evaluation_data(run_ids=["kvz-2099-01"]) == []
+    assert len(records_store.evaluation_data(ROLES, template="kommunal-zivil")) == 2
+    assert records_store.evaluation_data(ROLES, template="other") == []
+    assert len(records_store.evaluation_data(ROLES, trainer_email=TRAINER.upper())) == 2
+    assert records_store.evaluation_data(ROLES, trainer_email=ANNA) == []
+    assert records_store.evaluation_data(ROLES, run_ids=["kvz-2099-01"]) == []
 
 
 def test_participation_lists_people_with_course_and_activity_completion(records_store: RecordsStore) -> None:
     records_store.upsert_people(participants())
     records_store.replace_course_snapshot(course_snapshot())
 
-    rows = {row.email: row for row in records_store.participation(run_ids=["kvz-2026-01"])}
+    rows = {row.email: row for row in records_store.participation(ROLES, run_ids=["kvz-2026-01"])}
 
     assert set(rows) == {ANNA, LUKAS, TRAINER}
     anna, lukas = rows[ANNA], rows[LUKAS]
     assert (anna.completed, anna.activities_completed, anna.activities_tracked) == (True, 2, 2)
     assert (lukas.completed, lukas.activities_completed, lukas.activities_tracked) == (False, 1, 2)
-    assert (anna.organisation, anna.groups, anna.roles) == ("Bezirksamt Mitte", ("Gruppe A – Verwaltung",), ("student",))
-    assert rows[TRAINER].activities_tracked == 0
+    assert (anna.organisation, anna.groups, anna.participant) == ("Bezirksamt Mitte", ("Gruppe A – Verwaltung",), True)
+    assert (rows[TRAINER].participant, rows[TRAINER].activities_tracked) == (False, 0)
+
+
+def test_participants_and_trainers_are_who_holds_the_configured_role_ids_whatever_the_roles_are_called(
+        records_store: RecordsStore) -> None:
+    """A site whose participants hold role 9 ("teilnehmende") and trainers role 10, where Lukas holds role 5 under
+    its standard shortname: only the ids count, as push enrols by them."""
+    snapshot = course_snapshot()
+    anna, lukas, petra = snapshot.users
+    users = (anna.model_copy(update={"roles": ("teilnehmende",), "role_ids": (9,)}), lukas,
+             petra.model_copy(update={"roles": ("kursleitung",), "role_ids": (10,)}))
+    records_store.replace_course_snapshot(snapshot.model_copy(update={"users": users}))
+    site = CourseRoles(participant=9, trainers=frozenset({10}))
+
+    named, _ = records_store.evaluation_data(site, run_ids=["kvz-2026-01"])
+    assert (named.participants, named.trainer_emails) == (1, (TRAINER,))
+    assert {r.email: r.participant for r in records_store.participation(site)} == {ANNA: True, LUKAS: False,
+                                                                                   TRAINER: False}
+    named, _ = records_store.evaluation_data(ROLES, run_ids=["kvz-2026-01"])
+    assert (named.participants, named.trainer_emails) == (1, ())
+    assert {r.email: r.participant for r in records_store.participation(ROLES)} == {ANNA: False, LUKAS: True,
+                                                                                    TRAINER: False}
 
 
 def test_person_ratings_for_the_portfolio(records_store: RecordsStore) -> None:

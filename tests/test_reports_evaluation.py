@@ -18,6 +18,7 @@ from lms_sync.records.store import RecordsStore
 from lms_sync.reports import charts
 from lms_sync.reports.evaluation import EvaluationScope
 from lms_sync.reports.files import NothingToReport, write_evaluation_report
+from tests.records_samples import ROLES
 from tests.reports_parsing import Element, parse_html, read_csv
 from tests.reports_samples import (
     ANONYMOUS_TEXT,
@@ -48,7 +49,7 @@ def write(store: RecordsStore, scope: EvaluationScope, folder: Path, formats: st
           min_responses: int = 1) -> dict[str, Path]:
     """The report files; by default every answer is shown, as these tests check the arithmetic on a few answers
     (tests/test_reports_withheld.py covers the withholding of runs with too few answers)."""
-    paths = write_evaluation_report(store, scope, folder, formats=formats, timezone=BERLIN, now=NOW,  # type: ignore[arg-type]
+    paths = write_evaluation_report(store, ROLES, scope, folder, formats=formats, timezone=BERLIN, now=NOW,  # type: ignore[arg-type]
                                     min_responses=min_responses)
     return {path.suffix: path for path in paths}
 

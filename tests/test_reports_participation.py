@@ -11,6 +11,7 @@ import pytest
 
 from lms_sync.records.store import RecordsStore
 from lms_sync.reports.files import NothingToReport, write_participation_report
+from tests.records_samples import ROLES
 from tests.reports_parsing import parse_html, read_csv
 from tests.reports_samples import RUN_1, RUN_2, fill, run_1
 
@@ -24,7 +25,7 @@ def filled(records_store: RecordsStore) -> RecordsStore:
 
 
 def write(store: RecordsStore, runs: list[str], folder: Path) -> dict[str, Path]:
-    paths = write_participation_report(store, runs, folder, timezone=BERLIN, now=datetime(2026, 5, 1, tzinfo=UTC))
+    paths = write_participation_report(store, ROLES, runs, folder, timezone=BERLIN, now=datetime(2026, 5, 1, tzinfo=UTC))
     return {path.suffix: path for path in paths}
 
 

@@ -21,6 +21,7 @@ from lms_sync.sync.service import SyncOptions, run_sync
 from lms_sync.sync.termination import Terminated, terminate_gracefully
 from lms_sync.workspace import load_workspace
 from tests.fake_moodle import FakeMoodle
+from tests.records_samples import ROLES
 from tests.test_push_e2e import REPO, seed_accounts, seed_blueprint, seed_competency_scale
 
 EXAMPLES = REPO / "examples" / "catalogue"
@@ -126,7 +127,7 @@ def test_records_locked_mid_sync_stop_it_with_a_records_error_and_no_course_half
     finally:
         other.close()
     with RecordsStore.open(url) as store:
-        assert store.participation() == []  # nothing of the pull landed
+        assert store.participation(ROLES) == []  # nothing of the pull landed
         assert [run.status for run in store.list_sync_runs()] == ["running"]  # the journal could not be closed either
 
 

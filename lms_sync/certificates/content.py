@@ -14,7 +14,7 @@ from lms_sync.catalogue import WorkshopRun
 from lms_sync.certificates.model import Certificate, CertificateSession, CertificateTrainer, certificate_number
 from lms_sync.competencies.framework import CompetencyFramework
 from lms_sync.records.people import normalise_email
-from lms_sync.records.queries import STUDENT_ROLE, ParticipationRow
+from lms_sync.records.queries import ParticipationRow
 from lms_sync.templates import CourseTemplate
 
 NOT_COMPLETED = "course not completed in Moodle (as last pulled)"
@@ -83,10 +83,10 @@ def _run_content(run: WorkshopRun, template: CourseTemplate, frameworks: Mapping
 
 
 def _participants(rows: Sequence[ParticipationRow]) -> list[ParticipationRow]:
-    """Students of the run, one row per person (a completed enrolment wins if the run has several courses)."""
+    """Participants of the run, one row per person (a completed enrolment wins if the run has several courses)."""
     by_email: dict[str, ParticipationRow] = {}
     for row in rows:
-        if STUDENT_ROLE in row.roles and (row.email not in by_email or row.completed):
+        if row.participant and (row.email not in by_email or row.completed):
             by_email[row.email] = row
     return sorted(by_email.values(), key=lambda row: (row.lastname.casefold(), row.firstname.casefold(), row.email))
 

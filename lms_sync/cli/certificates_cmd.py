@@ -16,7 +16,7 @@ from lms_sync.certificates.files import WrittenCertificates, write_certificates
 from lms_sync.cli.app import AppContext, InputError, pass_app
 from lms_sync.cli.output import emit_json, json_option
 from lms_sync.cli.plan_cmd import catalogue_location_options, open_workspace
-from lms_sync.cli.records_access import open_records
+from lms_sync.cli.records_access import course_roles, open_records
 from lms_sync.cli.report_cmd import report_group
 
 
@@ -75,7 +75,7 @@ def certificates_command(app: AppContext, run_id: str, output_dir: Path, only: t
     if run is None or template is None or run_id in workspace.failed_runs:
         raise InputError(f"run {run_id} cannot be read from the catalogue and its template; fix the errors above")
     with open_records(app) as store:
-        rows = store.participation(run_ids=[run_id])
+        rows = store.participation(course_roles(app), run_ids=[run_id])
     try:
         batch = plan_certificates(rows, run, template, workspace.frameworks, issued_on=issued_on, timezone=timezone,
                                   only=only, include_incomplete=include_incomplete)

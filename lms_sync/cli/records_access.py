@@ -4,6 +4,7 @@ Commands use `with open_records(app) as store:`; the URL comes from `records.url
 finds nothing (an unknown person, a report without data) is an input error too: its message says what to do.
 push only wants the observation cache, which it can do without: `with observation_cache(app) as cache:`.
 push and pull run `with journaled(app, "push", wait) as entry:` — under the lock sync takes, journaled like a sync.
+Reports and certificates ask the records who is a participant or trainer with `course_roles(app)` (push's role ids).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lms_sync.cli.app import AppContext, InputError
 from lms_sync.records.errors import RecordsUnavailable, first_line
 from lms_sync.records.lock import run_lock
 from lms_sync.records.observation_cache import ObservationCache
+from lms_sync.records.queries import CourseRoles
 from lms_sync.records.store import RecordsStore
 from lms_sync.redaction import redact
 
@@ -36,6 +38,12 @@ def open_records(app: AppContext) -> Iterator[RecordsStore]:
         raise InputError(str(error)) from None
     finally:
         store.close()
+
+
+def course_roles(app: AppContext) -> CourseRoles:
+    """Who the records count as participants and trainers: those holding the role ids push enrols them with."""
+    return CourseRoles(participant=app.settings.push.student_role_id,
+                       trainers=frozenset({app.settings.push.teacher_role_id}))
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import click
 
 from lms_sync.cli.app import AppContext, InputError, main, pass_app
 from lms_sync.cli.output import emit_json, json_option
-from lms_sync.cli.records_access import open_records
+from lms_sync.cli.records_access import course_roles, open_records
 from lms_sync.reports.evaluation import EvaluationScope, ScopeKind
 from lms_sync.reports.files import ReportFormat, write_evaluation_report, write_participation_report
 
@@ -79,7 +79,7 @@ def evaluation_command(
     scope = _scope(run, template, trainer)
     timezone = ZoneInfo(app.settings.catalogue.timezone)
     with open_records(app) as store:
-        paths = write_evaluation_report(store, scope, output_dir, formats=report_format, timezone=timezone,
+        paths = write_evaluation_report(store, course_roles(app), scope, output_dir, formats=report_format, timezone=timezone,
                                         min_responses=app.settings.reports.min_responses)
     echo_written(paths, as_json)
 
@@ -96,5 +96,5 @@ def participation_command(app: AppContext, runs: tuple[str, ...], output_dir: Pa
     """
     timezone = ZoneInfo(app.settings.catalogue.timezone)
     with open_records(app) as store:
-        paths = write_participation_report(store, runs, output_dir, timezone=timezone)
+        paths = write_participation_report(store, course_roles(app), runs, output_dir, timezone=timezone)
     echo_written(paths, as_json)

@@ -21,14 +21,14 @@ from lms_sync.records.snapshot import (
 
 
 def enrolled_users(members: Iterable[Member], *, active: set[int] | None = None) -> tuple[EnrolledUser, ...]:
-    """The course's users with role shortnames, group names and enrolment status.
+    """The course's users with role shortnames and ids, group names and enrolment status.
 
     `active` holds the users Moodle lists as active now (`moodle.api.people.active_ids_from`); None leaves every
     status unknown.
     """
     return tuple(EnrolledUser(
         user_id=m.id, email=m.email, firstname=m.firstname, lastname=m.lastname, institution=m.institution,
-        roles=m.roles, groups=m.groups,
+        roles=m.roles, role_ids=tuple(sorted(m.roleids)), groups=m.groups,
         # The course's own last access, not the site's: what the institute asks is "did they come?".
         lastaccess=moodle_time(m.lastaccess),
         status=None if active is None else ENROLMENT_ACTIVE if m.id in active else ENROLMENT_NOT_ACTIVE,

@@ -95,6 +95,7 @@ def _write_enrolments_and_completion(
     enrolled = {
         (course_id, person_by_user[u.user_id]): {
             "roles": ",".join(u.roles),
+            "role_ids": ",".join(map(str, u.role_ids)),
             "status": u.status,
             "timestart": u.timestart,
             "timeend": u.timeend,

@@ -31,8 +31,15 @@ from lms_sync.records.schema import (
 )
 from lms_sync.records.snapshot import ENROLMENT_ACTIVE, ENROLMENT_NOT_ACTIVE
 
-STUDENT_ROLE = "student"
-TRAINER_ROLES = frozenset({"editingteacher", "teacher"})
+
+@dataclass(frozen=True)
+class CourseRoles:
+    """Who counts as a participant or a trainer, by Moodle role id: the roles push enrols them with
+    (`push.student_role_id`, `push.teacher_role_id`). A role's name and shortname differ from site to site; its id is
+    what the configuration names."""
+
+    participant: int
+    trainers: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ class CourseEvaluation:
     feedback_name: str
     anonymous: bool
     participants: int
-    """Enrolled users with the student role: the denominator of the response rate."""
+    """Enrolled users with the participant role (`CourseRoles.participant`): the denominator of the response rate."""
     trainer_emails: tuple[str, ...]
     items: tuple[EvaluationItem, ...]
     responses: tuple[EvaluationResponse, ...]
@@ -101,7 +108,8 @@ class ParticipationRow:
     lastname: str
     organisation: str
     sector: str
-    roles: tuple[str, ...]
+    participant: bool
+    """enrolled with the participant role (`CourseRoles.participant`); trainers are not"""
     groups: tuple[str, ...]
     active: bool | None
     """Whether the enrolment was active at the last pull: False when suspended (or outside its dates), None unknown."""
@@ -150,17 +158,22 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split(",") if part)
 
 
-def _roles_by_course(connection: Connection, course_ids: Sequence[int]) -> dict[int, list[tuple[str, tuple[str, ...]]]]:
-    """Who is enrolled in each course with which roles; not-active (suspended) enrolments are left out."""
+def _role_ids(text: str) -> frozenset[int]:
+    """An enrolment's `role_ids` column."""
+    return frozenset(int(part) for part in _split(text))
+
+
+def _roles_by_course(connection: Connection, course_ids: Sequence[int]) -> dict[int, list[tuple[str, frozenset[int]]]]:
+    """Who is enrolled in each course with which role ids; not-active (suspended) enrolments are left out."""
     query = (
-        select(enrolments.c.course_id, people.c.email, enrolments.c.roles)
+        select(enrolments.c.course_id, people.c.email, enrolments.c.role_ids)
         .join_from(enrolments, people)
         .where(enrolments.c.course_id.in_(course_ids))
         .where(or_(enrolments.c.status.is_(None), enrolments.c.status != ENROLMENT_NOT_ACTIVE))
     )
-    found: dict[int, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-    for course_id, email, roles in connection.execute(query):
-        found[course_id].append((email, _split(roles)))
+    found: dict[int, list[tuple[str, frozenset[int]]]] = defaultdict(list)
+    for course_id, email, role_ids in connection.execute(query):
+        found[course_id].append((email, _role_ids(role_ids)))
     return found
 
 
@@ -198,6 +211,7 @@ def _filtered(query: Select[Any], run_ids: Sequence[str] | None, template: str |
 
 def evaluation_data(
     connection: Connection,
+    roles: CourseRoles,
     *,
     run_ids: Sequence[str] | None = None,
     template: str | None = None,
@@ -213,12 +227,12 @@ def evaluation_data(
         template,
     )
     instrument_rows = connection.execute(query).mappings().all()
-    roles = _roles_by_course(connection, sorted({row["course_row_id"] for row in instrument_rows}))
+    by_course = _roles_by_course(connection, sorted({row["course_row_id"] for row in instrument_rows}))
     wanted_trainer = normalise_email(trainer_email) if trainer_email else None
     evaluations = []
     for row in instrument_rows:
-        enrolled = roles.get(row["course_row_id"], [])
-        trainers = tuple(sorted(email for email, r in enrolled if TRAINER_ROLES & set(r)))
+        enrolled = by_course.get(row["course_row_id"], [])
+        trainers = tuple(sorted(email for email, ids in enrolled if roles.trainers & ids))
         if wanted_trainer is not None and wanted_trainer not in trainers:
             continue
         items = connection.execute(
@@ -242,7 +256,7 @@ def evaluation_data(
                 course=_course_ref(row),
                 feedback_name=row["name"],
                 anonymous=row["anonymous"],
-                participants=sum(1 for _, r in enrolled if STUDENT_ROLE in r),
+                participants=sum(1 for _, ids in enrolled if roles.participant in ids),
                 trainer_emails=trainers,
                 items=tuple(EvaluationItem(**item) for item in items),
                 responses=(*named, *unnamed),
@@ -251,7 +265,8 @@ def evaluation_data(
     return evaluations
 
 
-def participation(connection: Connection, *, run_ids: Sequence[str] | None = None) -> list[ParticipationRow]:
+def participation(connection: Connection, roles: CourseRoles, *,
+                  run_ids: Sequence[str] | None = None) -> list[ParticipationRow]:
     """Every enrolment of the selected courses with its state and course and activity completion, by course and name."""
     activity_counts = (
         select(
@@ -272,7 +287,7 @@ def participation(connection: Connection, *, run_ids: Sequence[str] | None = Non
             people.c.lastname,
             people.c.organisation,
             people.c.sector,
-            enrolments.c.roles,
+            enrolments.c.role_ids,
             enrolments.c.groups,
             enrolments.c.status,
             course_completion.c.completed,
@@ -309,7 +324,7 @@ def participation(connection: Connection, *, run_ids: Sequence[str] | None = Non
             lastname=row["lastname"],
             organisation=row["organisation"],
             sector=row["sector"],
-            roles=_split(row["roles"]),
+            participant=roles.participant in _role_ids(row["role_ids"]),
             groups=_split(row["groups"]),
             active=None if row["status"] is None else row["status"] == ENROLMENT_ACTIVE,
             completed=bool(row["completed"]),

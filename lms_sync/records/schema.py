@@ -135,6 +135,9 @@ enrolments = Table(
     Column("course_id", Integer, _cascade_fk("courses.id"), nullable=False),
     Column("person_id", Integer, _cascade_fk("people.id"), nullable=False, index=True),
     Column("roles", Text, nullable=False, server_default=""),
+    # Moodle's role ids, comma-separated and sorted: what reports select participants and trainers by (the shortnames
+    # in `roles` may be renamed). Rows pulled before migration 0007 got the ids of Moodle's standard roles.
+    Column("role_ids", Text, nullable=False, server_default=""),
     Column("status", Integer),
     Column("timestart", UtcDateTime),
     Column("timeend", UtcDateTime),

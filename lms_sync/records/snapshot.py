@@ -42,8 +42,9 @@ ENROLMENT_NOT_ACTIVE: Final = 1
 
 
 class EnrolledUser(_Frozen):
-    """A user enrolled in the course (`moodle.api.people.enrolled_users`), with role shortnames, group names and whether
-    the enrolment is active now (`status`: `ENROLMENT_ACTIVE`, `ENROLMENT_NOT_ACTIVE`, or None when Moodle did not say).
+    """A user enrolled in the course (`moodle.api.people.enrolled_users`), with role shortnames and ids, group names and
+    whether the enrolment is active now (`status`: `ENROLMENT_ACTIVE`, `ENROLMENT_NOT_ACTIVE`, or None when Moodle did
+    not say). Reports know participants and trainers by `role_ids` (push's role ids); `roles` are for people.
     """
 
     user_id: int
@@ -52,6 +53,8 @@ class EnrolledUser(_Frozen):
     lastname: str = ""
     institution: str = ""
     roles: tuple[str, ...] = ()
+    role_ids: tuple[int, ...] = ()
+    """sorted"""
     groups: tuple[str, ...] = ()
     status: Literal[0, 1] | None = None
     timestart: MoodleTime = None

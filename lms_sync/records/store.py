@@ -22,7 +22,7 @@ from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError, first
 from lms_sync.records.journal import CoursePull, SyncRun
 from lms_sync.records.migrate import upgrade_to_head
 from lms_sync.records.people import Participant, opted_in_emails, upsert_people
-from lms_sync.records.queries import CourseEvaluation, ParticipationRow, RatingRow
+from lms_sync.records.queries import CourseEvaluation, CourseRoles, ParticipationRow, RatingRow
 from lms_sync.records.rows import TableCounts
 from lms_sync.records.snapshot import CourseSnapshot
 
@@ -157,19 +157,22 @@ class RecordsStore:
 
     def evaluation_data(
         self,
+        roles: CourseRoles,
         *,
         run_ids: Sequence[str] | None = None,
         template: str | None = None,
         trainer_email: str | None = None,
     ) -> list[CourseEvaluation]:
-        """Feedback items and anonymised responses of the selected courses (filters combine; none = all)."""
+        """Feedback items and anonymised responses of the selected courses (filters combine; none = all); participants
+        and trainers are who holds `roles`' role ids."""
         with self.engine.connect() as connection:
-            return queries.evaluation_data(connection, run_ids=run_ids, template=template, trainer_email=trainer_email)
+            return queries.evaluation_data(connection, roles, run_ids=run_ids, template=template,
+                                           trainer_email=trainer_email)
 
-    def participation(self, *, run_ids: Sequence[str] | None = None) -> list[ParticipationRow]:
-        """Who took part in which course, with course and activity completion."""
+    def participation(self, roles: CourseRoles, *, run_ids: Sequence[str] | None = None) -> list[ParticipationRow]:
+        """Who took part in which course, with course and activity completion; participants hold `roles.participant`."""
         with self.engine.connect() as connection:
-            return queries.participation(connection, run_ids=run_ids)
+            return queries.participation(connection, roles, run_ids=run_ids)
 
     def person_names(self, emails: Iterable[str]) -> dict[str, str]:
         """E-mail -> "Vorname Nachname" for every address given (the address itself when no name is stored)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from lms_sync.records.queries import CourseEvaluation
+from lms_sync.records.queries import CourseEvaluation, CourseRoles
 from lms_sync.records.store import RecordsStore
 from lms_sync.reports.csv_output import CSV_ENCODING
 from lms_sync.reports.evaluation import MIN_RESPONSES, EvaluationScope, build_evaluation_report
@@ -40,16 +40,17 @@ def _file_stem(*parts: str) -> str:
     return "-".join("".join(char if char.isalnum() or char in "-_.@" else "-" for char in part) for part in parts)
 
 
-def _evaluation_data(store: RecordsStore, scope: EvaluationScope) -> list[CourseEvaluation]:
+def _evaluation_data(store: RecordsStore, roles: CourseRoles, scope: EvaluationScope) -> list[CourseEvaluation]:
     if scope.kind == "run":
-        return store.evaluation_data(run_ids=[scope.value])
+        return store.evaluation_data(roles, run_ids=[scope.value])
     if scope.kind == "template":
-        return store.evaluation_data(template=scope.value)
-    return store.evaluation_data(trainer_email=scope.value)
+        return store.evaluation_data(roles, template=scope.value)
+    return store.evaluation_data(roles, trainer_email=scope.value)
 
 
 def write_evaluation_report(
     store: RecordsStore,
+    roles: CourseRoles,
     scope: EvaluationScope,
     folder: Path,
     *,
@@ -58,8 +59,9 @@ def write_evaluation_report(
     now: datetime | None = None,
     min_responses: int = MIN_RESPONSES,
 ) -> list[Path]:
-    """Write evaluation-<scope>.html and/or .csv into `folder`; returns the paths written."""
-    evaluations = _evaluation_data(store, scope)
+    """Write evaluation-<scope>.html and/or .csv into `folder`; returns the paths written. Participants (the response
+    rate's denominator) and trainers are who holds `roles`' role ids."""
+    evaluations = _evaluation_data(store, roles, scope)
     if not evaluations:
         raise NothingToReport(
             f"no evaluation data for {scope.kind} {scope.value!r} in the records: check the spelling, "
@@ -82,14 +84,16 @@ def write_evaluation_report(
 
 def write_participation_report(
     store: RecordsStore,
+    roles: CourseRoles,
     run_ids: Sequence[str],
     folder: Path,
     *,
     timezone: ZoneInfo,
     now: datetime | None = None,
 ) -> list[Path]:
-    """Write participation-<runs|all>.html and .csv into `folder` (all runs when `run_ids` is empty)."""
-    rows = store.participation(run_ids=list(run_ids) or None)
+    """Write participation-<runs|all>.html and .csv into `folder` (all runs when `run_ids` is empty); participants are
+    who holds `roles.participant`."""
+    rows = store.participation(roles, run_ids=list(run_ids) or None)
     found = {name for row in rows for name in (row.course.run_id, row.course.idnumber, row.course.shortname)}
     missing = sorted(set(run_ids) - found)
     if missing or not rows:

@@ -1,7 +1,7 @@
 """The participation report: who took part in which run, with course completion, as the basis for certificates.
 
-Only participants (Moodle role "student") are listed; trainers do not get certificates. Suspended enrolments are
-listed and marked, but not counted among the run's participants.
+Only participants (the role push enrols them with, `push.student_role_id`) are listed; trainers do not get certificates.
+Suspended enrolments are listed and marked, but not counted among the run's participants.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from lms_sync.records.queries import STUDENT_ROLE, CourseRef, ParticipationRow
+from lms_sync.records.queries import CourseRef, ParticipationRow
 from lms_sync.reports.csv_output import csv_text, iso_date
 from lms_sync.reports.evaluation import run_caption
 
@@ -58,7 +58,7 @@ def build_participation_report(rows: Sequence[ParticipationRow], generated_at: d
     for row in rows:
         key = (row.course.site_url, row.course.moodle_id)
         courses.setdefault(key, row.course)
-        if STUDENT_ROLE in row.roles:
+        if row.participant:
             by_course.setdefault(key, []).append(row)
     runs = tuple(RunParticipation(course, tuple(by_course.get(key, ()))) for key, course in courses.items())
     return ParticipationReport(title="Teilnahme und Abschluss", generated_at=generated_at, runs=runs)
