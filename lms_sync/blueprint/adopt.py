@@ -13,6 +13,7 @@ from lms_sync.blueprint.content import BlueprintContent
 from lms_sync.blueprint.drift import FoundBy
 from lms_sync.blueprint.observe import find_blueprint_course
 from lms_sync.moodle.api import courses
+from lms_sync.moodle.api.calls import send_array
 from lms_sync.moodle.client import MoodleClient
 
 log = logging.getLogger("lms_sync.blueprint")
@@ -46,10 +47,7 @@ def adopt_blueprint(client: MoodleClient, content: BlueprintContent, template: s
     if course.fullname != content.fullname:
         raise AdoptRefused(f"{where} is called {course.fullname!r}, the blueprint {content.fullname!r}: "
                            "restore the blueprint .mbz again, or give that course another shortname")
-    # Setting the same idnumber twice changes nothing: a lost answer may be repeated.
-    answer = client.call(courses.UPDATE_COURSES.wsfunction, repeat_safe=True,
-                         **{courses.UPDATE_COURSES.list_key: [{"id": course.id, "idnumber": content.idnumber}]})
-    for warning in (answer or {}).get("warnings", []):
-        raise AdoptRefused(f"Moodle did not set the idnumber of {where}: {warning.get('message')}")
+    for warning in send_array(client, courses.SET_IDNUMBER, [{"id": course.id, "idnumber": content.idnumber}]):
+        raise AdoptRefused(f"Moodle did not set the idnumber of {where}: {warning.message}")
     log.info("blueprint %s: %s adopted (idnumber set)", content.idnumber, where)
     return Adopted(course.id, course.shortname, already=False)

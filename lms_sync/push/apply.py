@@ -15,7 +15,7 @@ from typing import Any
 
 from lms_sync.config import PushSettings
 from lms_sync.moodle.api import calendar, competencies, contents, courses, forums, groups, people
-from lms_sync.moodle.api.calls import ArrayWrite, Write, checked, send_many
+from lms_sync.moodle.api.calls import Answer, ArrayWrite, Write, checked, send, send_array, send_many
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError, MoodlePermissionError, WriteOutcomeUnknown
 from lms_sync.push.desired import DesiredCourse
@@ -99,14 +99,14 @@ class _Applier:
                 if not run.blocked and run.run_id not in self.report.failed_runs
                 for change in run.changes if change.kind in kinds]
 
-    def batch(self, write: ArrayWrite,
-              items: Sequence[tuple[Owner, dict[str, Any]]]) -> list[tuple[list[tuple[Owner, dict[str, Any]]], Any]]:
+    def batch(self, write: ArrayWrite[Answer],
+              items: Sequence[tuple[Owner, dict[str, Any]]]) -> list[tuple[list[tuple[Owner, dict[str, Any]]], Answer]]:
         """Send `items` in as few requests as the form-field limit allows; isolate the items Moodle refuses.
 
         Moodle's array calls are all-or-nothing, so a refused chunk is split in halves until the bad item is alone.
-        Returns (items, result) per successful request.
+        Returns (items, answer as `write.answer` reads it) per successful request.
         """
-        done: list[tuple[list[tuple[Owner, dict[str, Any]]], Any]] = []
+        done: list[tuple[list[tuple[Owner, dict[str, Any]]], Answer]] = []
         pending: list[list[tuple[Owner, dict[str, Any]]]] = []
         start = 0
         for chunk in self.client.chunks(write.list_key, [payload for _, payload in items]):  # sized by what is sent
@@ -115,8 +115,7 @@ class _Applier:
         while pending:
             chunk = pending.pop(0)
             try:
-                result = self.client.call(write.wsfunction, repeat_safe=write.repeat_safe,
-                                          **{write.list_key: [i for _, i in chunk]})
+                result = send_array(self.client, write, [i for _, i in chunk])
             except MoodleError as error:
                 if _fatal(error):
                     raise
@@ -133,7 +132,7 @@ class _Applier:
     def single(self, owner: Owner, write: Write) -> bool:
         """One call of a function that has no array form; a refusal fails `owner`'s run, a site-wide error stops all."""
         try:
-            self.client.call(write.wsfunction, repeat_safe=write.repeat_safe, **write.params)
+            send(self.client, write)
         except MoodleError as error:
             if _fatal(error):
                 raise
@@ -156,9 +155,9 @@ class _Applier:
             self.step("categories")
             items = [(None, {"name": c.fields["name"], "idnumber": c.fields["idnumber"],
                              "parent": self.category_ids.get(c.fields["parent_idnumber"], 0)}) for c in ready]
-            for chunk, result in self.batch(courses.CREATE_CATEGORIES, items):
-                for (_, item), created in zip(chunk, result, strict=True):
-                    self.category_ids[item["idnumber"]] = int(created["id"])
+            for chunk, created in self.batch(courses.CREATE_CATEGORIES, items):
+                for (_, item), category_id in zip(chunk, created, strict=True):
+                    self.category_ids[item["idnumber"]] = category_id
             remaining = [c for c in remaining if c not in ready]
 
     def users(self) -> None:
@@ -172,9 +171,9 @@ class _Applier:
             if user["auth"] == "manual":
                 user["createpassword"] = 1  # Moodle mails a password; lms-sync never knows one
             items.append((None, user))
-        for chunk, result in self.batch(people.CREATE_USERS, items):
-            for (_, item), created in zip(chunk, result, strict=True):
-                self.user_ids[item["email"]] = int(created["id"])
+        for chunk, created in self.batch(people.CREATE_USERS, items):
+            for (_, item), user_id in zip(chunk, created, strict=True):
+                self.user_ids[item["email"]] = user_id
 
     def courses_(self) -> None:
         creates = [(run, change) for run, change in self.live_runs(["course"]) if change.action == "create"]
@@ -189,15 +188,15 @@ class _Applier:
             items.append((run.run_id, values | {"categoryid": category, "summaryformat": 1, "visible": 1}))
         if items:
             self.step("courses")
-        for chunk, result in self.batch(courses.CREATE_COURSES, items):
-            for (_, item), created in zip(chunk, result, strict=True):
-                self.course_ids[item["idnumber"]] = int(created["id"])
+        for chunk, created in self.batch(courses.CREATE_COURSES, items):
+            for (_, item), course_id in zip(chunk, created, strict=True):
+                self.course_ids[item["idnumber"]] = course_id
         updates = [(run.run_id, {"id": self.course_ids[run.course_idnumber]} | {k: new for k, (_, new) in c.fields.items()})
                    for run, c in self.live_runs(["course"]) if c.action == "update"]
-        for chunk, result in self.batch(courses.UPDATE_COURSES, updates):
-            for warning in (result or {}).get("warnings", []):
-                owner = next((o for o, item in chunk if item["id"] == warning.get("itemid")), None)
-                self.fail(owner, f"{courses.UPDATE_COURSES.wsfunction}: {warning.get('message')}")
+        for chunk, warnings in self.batch(courses.UPDATE_COURSES, updates):
+            for warning in warnings:
+                owner = next((o for o, item in chunk if item["id"] == warning.course_id), None)
+                self.fail(owner, f"{courses.UPDATE_COURSES.wsfunction}: {warning.message}")
 
     def start_imports(self, imports: ImportPool[tuple[RunPlan, int]]) -> None:
         wanted = list(self.live_runs(["content"]))
@@ -312,7 +311,8 @@ class _Applier:
         updates += [(None, competencies.update_competency({"id": ids[(c.fields["framework"], c.key)]} | _new_values(c)))
                     for c in changes if c.kind == "competency" and c.action == "update"]
         results = self.send_all([(None, competencies.create_framework(dict(c.fields))) for c in creates] + updates)
-        frameworks |= {c.key: int(r["id"]) for c, r in zip(creates, results, strict=False) if not isinstance(r, MoodleError)}
+        frameworks |= {c.key: competencies.framework_from(r).id for c, r in zip(creates, results, strict=False)
+                       if not isinstance(r, MoodleError)}
         pending = [c for c in changes if c.kind == "competency" and c.action == "create"]
         while pending:
             ready = [c for c in pending if c.fields["framework"] in frameworks
@@ -327,7 +327,7 @@ class _Applier:
                 "parentid": ids.get((c.fields["framework"], c.fields["parent"]), 0)})) for c in ready]
             for change, created in zip(ready, self.send_all(writes), strict=True):
                 if not isinstance(created, MoodleError):
-                    ids[(change.fields["framework"], change.key)] = int(created["id"])
+                    ids[(change.fields["framework"], change.key)] = competencies.competency_from(created).id
             pending = [c for c in pending if c not in ready]
         self.send_all([(run.run_id, competencies.add_to_course(self.course_ids[run.course_idnumber],
                                                               ids[(c.fields["framework"], c.fields["competency"])]))
@@ -358,9 +358,8 @@ class _Applier:
                  for run, c in self.live_runs(["group"]) if c.action == "create"]
         if items:
             self.step("groups")
-        for _, result in self.batch(groups.CREATE_GROUPS, items):
-            for created in result:
-                self.group_ids[str(created["idnumber"])] = int(created["id"])
+        for _, created in self.batch(groups.CREATE_GROUPS, items):
+            self.group_ids |= {str(group.idnumber): group.id for group in created}
         members = []
         for run, change in self.live_runs(["member"]):
             group_id = change.fields["group_id"] or self.group_ids.get(change.fields["group_idnumber"])
@@ -380,9 +379,9 @@ class _Applier:
                  for run, c in changes if c.action != "delete"]
         if items:
             self.step("calendar")
-        for chunk, result in self.batch(calendar.CREATE_EVENTS, items):
-            for warning in (result or {}).get("warnings", []):
-                self.fail(chunk[0][0], f"{calendar.CREATE_EVENTS.wsfunction}: {warning.get('message')}")
+        for chunk, warnings in self.batch(calendar.CREATE_EVENTS, items):
+            for warning in warnings:
+                self.fail(chunk[0][0], f"{calendar.CREATE_EVENTS.wsfunction}: {warning.message}")
 
     def activities(self) -> None:
         """Renamed announcements forums, corrected group modes (one call per course and mode), then the moved dates:

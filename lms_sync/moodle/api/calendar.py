@@ -10,12 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lms_sync.moodle.api.calls import ArrayWrite, Call, Write
+from lms_sync.moodle.api.calls import ArrayWrite, Call, Write, no_answer
+from lms_sync.moodle.api.warnings import warnings_in
 from lms_sync.moodle.fields import record_of
 
 _FAR_FUTURE = 4102444800  # 2100-01-01: calendar reads need an upper bound
-CREATE_EVENTS = ArrayWrite("core_calendar_create_calendar_events", "events")
-DELETE_EVENTS = ArrayWrite("core_calendar_delete_calendar_events", "events")
+CREATE_EVENTS = ArrayWrite("core_calendar_create_calendar_events", "events", warnings_in)
+"""answers the events it refused as warnings (naming the event by its name, not by a request item)"""
+DELETE_EVENTS = ArrayWrite("core_calendar_delete_calendar_events", "events", no_answer)
 
 
 @dataclass(frozen=True)

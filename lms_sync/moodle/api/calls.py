@@ -1,19 +1,21 @@
 """What an area module hands to `MoodleClient`: a read (`Call`), a single write (`Write`), an array write.
 
-Reads are plain `(wsfunction, params)` pairs so that `MoodleClient.read_many` can batch them across areas.
+Reads are plain `(wsfunction, params)` pairs so that `MoodleClient.read_many` can batch them across areas; an array
+write carries the reader of its answer, so callers get ids and warnings typed (`send_array`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lms_sync.moodle.api.warnings import concerning, incomplete, warnings_in
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 
 Call = tuple[str, dict[str, Any]]
+Answer = TypeVar("Answer")
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,23 @@ class Write:
 
 
 @dataclass(frozen=True)
-class ArrayWrite:
+class ArrayWrite(Generic[Answer]):
     """A write function taking a list (`courses[]`, `enrolments[]`): callers send many items per request."""
 
     wsfunction: str
     list_key: str
+    answer: Callable[[Any], Answer]
+    """reads Moodle's answer to one request (of any number of items) into what callers use"""
     repeat_safe: bool = False
+
+
+def no_answer(answer: Any) -> None:
+    """The answer of a write that answers nothing (null) or nothing lms-sync uses."""
+
+
+def created_ids(answer: Any) -> list[int]:
+    """The ids of what an array create made, in the order its items were sent (Moodle answers `[{"id": …}, …]`)."""
+    return [int(record["id"]) for record in answer]
 
 
 def checked(result: Any) -> Any:
@@ -80,6 +93,12 @@ def ask(client: MoodleClient, call: Call) -> Any:
 def send(client: MoodleClient, write: Write) -> Any:
     """One write, now."""
     return client.call(write.wsfunction, repeat_safe=write.repeat_safe, **write.params)
+
+
+def send_array(client: MoodleClient, write: ArrayWrite[Answer], items: Sequence[Any]) -> Answer:
+    """One request of an array write with `items` (records, or ids for `groupids`), now; its answer read (a refusal
+    raises)."""
+    return write.answer(client.call(write.wsfunction, repeat_safe=write.repeat_safe, **{write.list_key: list(items)}))
 
 
 def send_many(client: MoodleClient, writes: Sequence[Write]) -> list[Any]:

@@ -47,6 +47,7 @@ def scale_values(scale_id: int) -> Call:
 
 
 def create_framework(fields: dict[str, Any]) -> Write:
+    """Moodle answers the created framework (`framework_from`)."""
     return Write(CREATE_FRAMEWORK, {"competencyframework": fields | {
         "descriptionformat": HTML_FORMAT, "visible": True, "contextid": SYSTEM_CONTEXT_ID}})
 
@@ -57,7 +58,7 @@ def update_framework(fields: dict[str, Any]) -> Write:
 
 
 def create_competency(fields: dict[str, Any]) -> Write:
-    """Moodle has no array form for competencies: one call each."""
+    """Moodle has no array form for competencies: one call each; it answers the created competency (`competency_from`)."""
     return Write(CREATE_COMPETENCY, {"competency": fields | {"descriptionformat": HTML_FORMAT}})
 
 

@@ -1,6 +1,7 @@
 """Courses and categories: find courses by a field, list categories, create and update them, import contents.
 
-Names (fullname, shortname, category names) come back HTML-escaped and are unescaped here.
+Names (fullname, shortname, category names) come back HTML-escaped and are unescaped here. An update answers the
+courses it refused as warnings (not as an error), each naming the course.
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lms_sync.moodle.api.calls import ArrayWrite, Call, Write
+from lms_sync.moodle.api.calls import ArrayWrite, Call, Write, created_ids
+from lms_sync.moodle.api.warnings import warnings_in
 from lms_sync.moodle.fields import record_of
 
 COURSES_BY_FIELD = "core_course_get_courses_by_field"
-CREATE_CATEGORIES = ArrayWrite("core_course_create_categories", "categories")
-CREATE_COURSES = ArrayWrite("core_course_create_courses", "courses")
-UPDATE_COURSES = ArrayWrite("core_course_update_courses", "courses")
+CREATE_CATEGORIES = ArrayWrite("core_course_create_categories", "categories", created_ids)
+CREATE_COURSES = ArrayWrite("core_course_create_courses", "courses", created_ids)
+UPDATE_COURSES = ArrayWrite("core_course_update_courses", "courses", warnings_in)
+"""answers the refused courses' warnings (`AnswerWarning.course_id` names each)"""
+SET_IDNUMBER = ArrayWrite(UPDATE_COURSES.wsfunction, "courses", warnings_in, repeat_safe=True)
+"""an update of the idnumber alone: setting the same idnumber twice changes nothing, so a lost answer may be repeated"""
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lms_sync.moodle.api.calls import ArrayWrite, Call
+from lms_sync.moodle.api.calls import ArrayWrite, Call, created_ids, no_answer
 from lms_sync.moodle.fields import Skip, reason, text, whole_number
 
 ENROLLED_USERS = "core_enrol_get_enrolled_users"
 ENROLLED_USERS_OF_COURSES = "core_enrol_get_enrolled_users_with_capability"
 USERS_BY_FIELD = "core_user_get_users_by_field"
-CREATE_USERS = ArrayWrite("core_user_create_users", "users")
-ENROL = ArrayWrite("enrol_manual_enrol_users", "enrolments", repeat_safe=True)
+CREATE_USERS = ArrayWrite("core_user_create_users", "users", created_ids)
+ENROL = ArrayWrite("enrol_manual_enrol_users", "enrolments", no_answer, repeat_safe=True)
 """enrolling an enrolled user again only sets the same role and status"""
 # Moodle's get_enrolled_sql applies no capability filter for an empty capability: every enrolled user.
 _ANY_CAPABILITY = ""
