@@ -112,7 +112,9 @@ class _LiveWorld:
         self.site = LiveMoodle(config.url, config.token_file, config.token_file, config.moodle_dir, pid=0)
         self.template = bundled_template()
         self.frameworks = load_frameworks(REPO / "course_templates" / "competencies")
-        framework = self.frameworks[str(self.template.competencies.framework)]
+        links = self.template.competencies
+        assert links is not None, "the bundled template links competencies"
+        framework = self.frameworks[str(links.framework)]
         progress("setup: German language pack, competency scale, blueprint course …")
         ensure_german(self.site)
         self.settings = PushSettings(create_missing_users=True,
