@@ -213,8 +213,8 @@ def _two_syncs_at_once(ws: Workspace) -> None:
     ws.config.write_text(text, encoding="utf-8")
     command = [sys.executable, "-m", "lms_sync", "--config", str(ws.config), "sync", "--no-pull"]
     syncs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in (1, 2)]
-    codes = sorted(p.wait(timeout=300) for p in syncs)
-    outputs = [p.stdout.read() if p.stdout else "" for p in syncs]
+    outputs = [p.communicate(timeout=300)[0] for p in syncs]  # reads and closes each pipe while its sync runs
+    codes = sorted(p.returncode for p in syncs)
     # Each run is blocked (exit 1) for run 3's shortname; the other one waited for the lock or exited 4.
     assert codes in ([1, 1], [1, 4]), (codes, outputs)
 
