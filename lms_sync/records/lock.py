@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 _ADVISORY_KEY = 0x6C6D7373796E63  # "lmssync": one key for every lms-sync sharing this database
@@ -105,10 +105,12 @@ def _advisory_lock(records_url: str, command: str) -> Iterator[Holder]:
         engine.dispose()
 
 
-def _advisory_holder(connection: object) -> Holder | None:
-    row = connection.execute(text(  # type: ignore[attr-defined]
+def _advisory_holder(connection: Connection) -> Holder | None:
+    # Advisory locks belong to one database: another records database on the same server holds its own.
+    row = connection.execute(text(
         "SELECT a.application_name, a.client_hostname, a.backend_start FROM pg_locks l "
         "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
         "AND ((l.classid::bigint << 32) | l.objid::bigint) = :key"), {"key": _ADVISORY_KEY}).first()
     if row is None:
         return None
