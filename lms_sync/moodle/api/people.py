@@ -5,7 +5,7 @@ Moodle 5.0 and 4.5 both offer the per-course listing; the all-courses-at-once fu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +72,11 @@ def enrolled_users(course_id: int, options: Iterable[dict[str, Any]] = ()) -> Ca
     return ENROLLED_USERS, params
 
 
-def enrolled_users_of_courses(course_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """The `coursecapabilities` entries of the all-courses-at-once listing (chunk them, then `enrolled_in`)."""
-    return [{"courseid": i, "capabilities": [_ANY_CAPABILITY]} for i in course_ids]
+def enrolled_users_of_courses(course_ids: Sequence[int],
+                              capabilities: Mapping[int, Sequence[str]] | None = None) -> list[dict[str, Any]]:
+    """The `coursecapabilities` entries of the all-courses-at-once listing (chunk them, then `enrolled_in`): everyone
+    enrolled, and in the courses `capabilities` names also who holds each of its capabilities (`holders_from`)."""
+    return [{"courseid": i, "capabilities": [_ANY_CAPABILITY, *(capabilities or {}).get(i, ())]} for i in course_ids]
 
 
 def enrolled_in(chunk: Sequence[dict[str, Any]], options: Sequence[dict[str, Any]]) -> Call:
@@ -93,13 +95,15 @@ def per_course(call: Call) -> list[Call]:
     """An all-courses-at-once listing as one listing per course: Moodle refuses the whole call for one course it
     will not show (without naming it), so this tells which one."""
     _, params = call
-    return [enrolled_in(enrolled_users_of_courses([course_id]), params["options"]) for course_id in courses_of(call)]
+    return [enrolled_in([entry], params["options"]) for entry in params["coursecapabilities"]]
 
 
 def enrolled_from(call: Call, answer: Any) -> list[Enrolled]:
-    """Either listing's answer (per course, or all courses at once) as `Enrolled` entries."""
+    """Either listing's answer (per course, or all courses at once) as `Enrolled` entries (the holders of a
+    capability asked along are left to `holders_from`)."""
     wsfunction, params = call
-    entries = answer if wsfunction == ENROLLED_USERS_OF_COURSES else [{"courseid": params["courseid"], "users": answer}]
+    entries = [entry for entry in answer if not entry.get("capability")] if wsfunction == ENROLLED_USERS_OF_COURSES \
+        else [{"courseid": params["courseid"], "users": answer}]
     return [Enrolled(courseid=int(entry["courseid"]), userid=int(user["id"]),
                      roleids=frozenset(int(role["roleid"]) for role in user.get("roles", [])),
                      groups=tuple((int(g["id"]), text(g.get("name"))) for g in user.get("groups", [])),
@@ -158,9 +162,8 @@ def active_ids_from(answer: Any) -> set[int]:
 
 def holders_of(course_ids: Sequence[int], capabilities: Sequence[str]) -> Call:
     """Who is enrolled in each course (capability "") and who holds each capability there, with their roles."""
-    return ENROLLED_USERS_OF_COURSES, {
-        "coursecapabilities": [{"courseid": i, "capabilities": [_ANY_CAPABILITY, *capabilities]} for i in course_ids],
-        "options": [{"name": "userfields", "value": "id,roles"}, {"name": "onlyactive", "value": 1}]}
+    return enrolled_in(enrolled_users_of_courses(course_ids, dict.fromkeys(course_ids, capabilities)),
+                       [{"name": "userfields", "value": "id,roles"}, {"name": "onlyactive", "value": 1}])
 
 
 def holders_from(answer: Any) -> dict[tuple[int, str], dict[int, frozenset[int]]]:
