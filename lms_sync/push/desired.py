@@ -152,6 +152,8 @@ class DesiredCourse:
     group_modes: tuple[tuple[str, int], ...] = field(default=())
     """(activity name, Moodle group mode) for the activities that work with groups: the template's group work in
     separate (1) or visible (2) groups, every other forum and assignment for everyone (0)"""
+    named_evaluation: str | None = None
+    """the questionnaire's name when its answers are named (None: no questionnaire, or an anonymous one)"""
 
     @property
     def linked_framework(self) -> DesiredFramework | None:
@@ -252,4 +254,6 @@ def desired_course(template: CourseTemplate, run: WorkshopRun, push: PushSetting
                                 timestamp=to_unix(d.moment)) for d in run_dates(template, run.sessions, zone)),
         news_forum_name=template.news_forum_name,
         group_modes=tuple((a.name, GROUP_MODES[a.group_mode]) for a in template.activities if a.type in _GROUP_AWARE),
+        named_evaluation=template.questionnaire.name
+        if template.questionnaire is not None and not template.questionnaire.anonymous else None,
     )

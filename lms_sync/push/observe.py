@@ -34,6 +34,7 @@ from lms_sync.push.observed import (
     ObservedUser,
 )
 from lms_sync.records.observation_cache import ObservationCache
+from lms_sync.trainer_rights import EVALUATION_CAPABILITIES
 
 log = logging.getLogger(__name__)
 # Only what push needs (Moodle adds fullname): who is enrolled with which roles, in which groups, under which email.
@@ -172,7 +173,9 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, wanted: Sequence[D
     """
     by_id = {c.course.id: c for c in runs}
     ids = sorted(by_id)
-    enrolled = _enrolled_users_calls(client, ids)
+    evaluated = [site.courses[c.idnumber].course.id for c in _readable(site, wanted)
+                 if c.named_evaluation and c.idnumber in site.courses]
+    enrolled = _enrolled_users_calls(client, ids, evaluated)
     # The blueprints' announcements forums too: an import brings a blueprint's own, which is no activity to count.
     with_forums = by_id | {b.course.id: b for b in site.blueprints.values()}
     results = client.read_many([*enrolled, forums.of_courses(sorted(with_forums)), calendar.course_events(ids)])
@@ -184,8 +187,11 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, wanted: Sequence[D
     for call, answer in [*answered, *zip(again, client.read_many(again), strict=True)]:
         course_ids = people.courses_of(call)
         what = f"enrolled users of course id {', '.join(map(str, course_ids))}"
-        for entry in people.enrolled_from(call, _usable(site, answer, what, _concerned(site, wanted, course_ids)) or []):
+        usable = _usable(site, answer, what, _concerned(site, wanted, course_ids)) or []
+        for entry in people.enrolled_from(call, usable):
             _add_enrolled(site, by_id[entry.courseid], entry)
+        if call[0] == people.ENROLLED_USERS_OF_COURSES:
+            site.capability_holders |= people.holders_from(usable)
     found_forums = _usable(site, results[-2], "forums of the run courses and blueprints",
                            _concerned(site, wanted, with_forums))
     for forum in forums.forums_from(found_forums or []):
@@ -208,12 +214,16 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, wanted: Sequence[D
             owner.activity_events.append(activity_event)
 
 
-def _enrolled_users_calls(client: MoodleClient, course_ids: Sequence[int]) -> list[Call]:
-    """Every course's enrolled users in one call where the service offers it, else one call per course."""
+def _enrolled_users_calls(client: MoodleClient, course_ids: Sequence[int], evaluated: Sequence[int]) -> list[Call]:
+    """Every course's enrolled users in one call where the service offers it, else one call per course.
+
+    The one call also asks who holds the evaluation's capabilities in the `evaluated` courses (a named questionnaire):
+    whether trainers see its names costs no request of its own. The per-course listing cannot ask that.
+    """
     options: list[dict[str, Any]] = [{"name": "onlyactive", "value": 1}, {"name": "userfields", "value": _USER_FIELDS}]
     if people.ENROLLED_USERS_OF_COURSES not in client.site_functions():
         return [people.enrolled_users(i, options) for i in course_ids]
-    wanted = people.enrolled_users_of_courses(course_ids)
+    wanted = people.enrolled_users_of_courses(course_ids, dict.fromkeys(evaluated, EVALUATION_CAPABILITIES))
     return [people.enrolled_in(chunk, options)
             for chunk in client.chunks("coursecapabilities", wanted, options=options)]
 

@@ -110,6 +110,10 @@ class ObservedSite:
     read_failures: dict[str, str] = field(default_factory=dict)
     """run course idnumber -> why a read about that run failed (one line: which read, Moodle's message and code);
     plan skips these runs, the others are planned as usual"""
+    capability_holders: dict[tuple[int, str], dict[int, frozenset[int]]] = field(default_factory=dict)
+    """(course id, capability) -> user id -> role ids: who holds the evaluation's capabilities in the run courses with a
+    named questionnaire (capability "": everyone enrolled), asked along with the enrolled users where the service
+    offers the all-courses listing; no part of the fingerprint, as push writes nothing after it"""
     offline: bool = False
 
     @classmethod
