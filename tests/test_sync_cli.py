@@ -55,6 +55,10 @@ def test_a_sync_pushes_and_pulls_the_active_runs_and_a_second_one_changes_nothin
 
 
 def test_quiet_prints_nothing_when_all_is_well_and_json_is_one_object(world):
+    # All is well includes the trainers' role of docs/run-courses.md: as editing teachers push would warn.
+    world.fake.add_role(9, "lmssynctrainer")
+    world.config.write_text(world.config.read_text(encoding="utf-8").replace("[push]\n", "[push]\nteacher_role_id = 9\n"),
+                            encoding="utf-8")
     quiet = world.sync("sync", "--quiet")
     assert quiet.exit_code == 0 and quiet.output == ""
     as_json = world.sync("sync", "--json")
@@ -124,7 +128,14 @@ def test_quiet_prints_only_the_errors(world):
     result = world.sync("sync", "--quiet")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    # Besides the errors, only push's warning: the trainers are editing teachers, who see the evaluation's names.
+    assert result.stderr.splitlines() == [
+        "warning: push: evaluation not private: trainers of run(s) sync-a (enrolled with push.teacher_role_id = 3) "
+        "have mod/feedback:deletesubmissions, mod/feedback:edititems, mod/feedback:viewreports: they can see who "
+        "answered what, change the questions and delete answers in the evaluation, whose questionnaire is named. "
+        "Create the trainer role with docs/moodle/trainer_role.php and set push.teacher_role_id to its id "
+        "(docs/run-courses.md)", *errors]
     assert result.stderr.count("shortname 'KVZ-sync-b' is taken") == 1 and "error: push sync-b: " in result.stderr
 
 

@@ -45,7 +45,8 @@ def _no_log_lines_on_stderr() -> None:
 @main.command("sync")
 @click.option("--no-push", is_flag=True, help="Skip the push step (configured steps: [sync] steps).")
 @click.option("--no-pull", is_flag=True, help="Skip the pull step.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed (for cron).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print nothing unless something failed or push warns (for cron).")
 @json_option
 @wait_option
 @pass_app
@@ -68,7 +69,9 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
         raise SystemExit(int(ExitCode.SOME_RUNS_FAILED)) from None
     if as_json:
         click.echo(redact(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str)))
-    elif quiet:
+    elif quiet:  # a warning push gives (trainers reading a named evaluation) is a problem too, if no failure
+        for warning in report.push.warnings if report.push else []:
+            click.echo(redact(f"warning: push: {warning}"), err=True)
         for failure in report.errors:
             click.echo(redact(f"error: {failure}"), err=True)
         if report.stopped:

@@ -19,12 +19,14 @@ from lms_sync.moodle.api.calls import Answer, ArrayWrite, Write, checked, send, 
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError, MoodlePermissionError, WriteOutcomeUnknown
 from lms_sync.push.desired import DesiredCourse
+from lms_sync.push.evaluation_rights import verdict
 from lms_sync.push.observe import contents_payload, observe, subject_digest
 from lms_sync.push.observed import ObservedSite
 from lms_sync.push.overlap import ImportPool
 from lms_sync.push.plan import Change, Plan, RunPlan, diff
 from lms_sync.push.plan_file import observation_digest
 from lms_sync.records.observation_cache import ObservationCache
+from lms_sync.trainer_rights import read_holders
 
 log = logging.getLogger(__name__)
 Owner = str | None  # the run an item belongs to; None for shared objects (categories, accounts)
@@ -39,13 +41,15 @@ class PushReport:
     """run id (or "-" for shared objects) -> what went wrong"""
     observation: str = ""
     """the fingerprint of what was observed before applying (the same as a saved plan's when it was applied)"""
+    warnings: list[str] = field(default_factory=list)
+    """the plan's warnings, and what push learnt after enrolling (trainers who can read a named evaluation by name)"""
 
     @property
     def failed_runs(self) -> set[str]:
         return {key for key in self.failures if key != "-"}
 
     def as_dict(self) -> dict[str, Any]:
-        return {"applied": dict(self.applied), "failures": self.failures,
+        return {"applied": dict(self.applied), "failures": self.failures, "warnings": self.warnings,
                 "observation": self.observation, "plan": self.plan.as_dict()}
 
 
@@ -481,5 +485,27 @@ def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushS
             report.failures.setdefault(run.run_id, []).extend(run.problems)
     if plan.problems:  # what the plan could not do (an ambiguous account, a framework on the wrong scale) is not done
         report.failures.setdefault("-", []).extend(plan.problems)
-    _Applier(client, site, plan, courses, settings, report, step, cache).apply()
+    unknown = verdict(courses, {idnumber: c.course.id for idnumber, c in site.courses.items()},
+                      site.capability_holders, plan.runs, settings.teacher_role_id).unknown
+    applier = _Applier(client, site, plan, courses, settings, report, step, cache)
+    applier.apply()
+    enrolled = [course for course in courses if course.idnumber in unknown]
+    report.warnings = [*plan.warnings, *_evaluation_rights_after(client, enrolled, settings, report, applier.course_ids)]
     return report
+
+
+def _evaluation_rights_after(client: MoodleClient, enrolled: Sequence[DesiredCourse], settings: PushSettings,
+                             report: PushReport, course_ids: dict[str, int]) -> list[str]:
+    """Whether the trainers this push gave their first run courses can read the named evaluation by name: asked once,
+    after enrolling, only when no run course showed it before (a first push); a refusal short of a site-wide failure
+    is one warning line."""
+    done = [course for course in enrolled if course.run_id not in report.failed_runs and course.idnumber in course_ids]
+    if not done or people.ENROLLED_USERS_OF_COURSES not in client.site_functions():
+        return []
+    try:
+        holders = read_holders(client, [course_ids[course.idnumber] for course in done])
+    except MoodleError as error:
+        if isinstance(error, SITE_WIDE):  # as for any command: exit 3; the next push asks along with its reads
+            raise
+        return [f"not verified whether the trainers can see the evaluation's named answers: {error}"]
+    return verdict(done, course_ids, holders, [], settings.teacher_role_id).warnings

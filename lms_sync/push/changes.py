@@ -45,6 +45,8 @@ class Plan:
     """competency frameworks and their competencies (shared by the runs; each run's course links are its own)"""
     runs: list[RunPlan] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """what is wrong in Moodle without stopping anything (trainers who can read a named evaluation by name)"""
     offline: bool = False
     category_ids: dict[str, int] = field(default_factory=dict)
     """desired category idnumber -> id of the Moodle category plan found for it (by idnumber, or adopted by name)"""
@@ -79,4 +81,5 @@ class Plan:
             "competencies": [asdict(c) for c in self.competencies],
             "runs": [asdict(run) for run in self.runs],
             "problems": self.problems,
+            "warnings": self.warnings,
         }

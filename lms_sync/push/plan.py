@@ -13,6 +13,7 @@ from lms_sync.catalogue import Person
 from lms_sync.config import PushSettings
 from lms_sync.push.changes import Action, Change, Kind, Plan, RunPlan
 from lms_sync.push.desired import DesiredCategory, DesiredCourse
+from lms_sync.push.evaluation_rights import verdict
 from lms_sync.push.observed import ObservedCourse, ObservedSite
 from lms_sync.push.plan_competencies import competency_changes
 from lms_sync.small_groups import allocate
@@ -372,6 +373,8 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
     competency_changes(read, site, plan)
+    course_ids = {idnumber: observed.course.id for idnumber, observed in site.courses.items()}
+    plan.warnings = verdict(read, course_ids, site.capability_holders, plan.runs, push.teacher_role_id).warnings
     return plan
 
 

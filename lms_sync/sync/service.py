@@ -174,6 +174,7 @@ class _Sync:
         except MoodleError as error:
             raise _Stop(f"during push: {error}") from None
         self.report.push = report
+        self.report.warnings += [f"push: {warning}" for warning in report.warnings]
         for run_id, messages in report.failures.items():
             for message in messages:
                 self.fail("push", None if run_id == "-" else run_id, message)
