@@ -5,7 +5,6 @@ and a group mode a trainer switched off set back. Every assertion reads Moodle's
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,7 @@ import pytest
 from lms_sync.config import Settings
 from lms_sync.workspace import load_workspace
 from tests.live.site import LiveMoodle
-from tests.live.workspace import Workspace, install_language, make_scale, make_workspace, restore_blueprint
+from tests.live.workspace import Workspace, ready_workspace
 
 BERLIN = ZoneInfo("Europe/Berlin")
 REFRESH_TASK = r"--classname=\core\task\refresh_mod_calendar_events_task"
@@ -36,11 +35,7 @@ def _berlin(timestamp: int | str) -> str:
 @pytest.fixture(scope="module")
 def pushed(live_moodle: LiveMoodle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PushedRun]:
     root = tmp_path_factory.mktemp("activities")
-    ws = make_workspace(root, uuid.uuid4().hex[:8], live_moodle, runs=(1,))
-    install_language(live_moodle, "de", "Deutsch")
-    ws.set_config(f"competency_scale_id = {make_scale(live_moodle, ws.tag)}\n")
-    restore_blueprint(ws, live_moodle)
-    assert ws.cli("blueprint", "adopt", str(ws.template_dir)).exit_code == 0
+    ws = ready_workspace(root, live_moodle)
     first = ws.cli("push")
     assert first.exit_code == 0, first.output
     found = live_moodle.ws("core_course_get_courses_by_field", field="idnumber", value=ws.course_idnumber(1))

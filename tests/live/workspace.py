@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,3 +156,15 @@ def install_language(site: LiveMoodle, lang: str, name: str) -> None:
         get_string_manager()->reset_caches();
         return true;
     """)
+
+
+def ready_workspace(root: Path, site: LiveMoodle, *, runs: tuple[int, ...] = (1,)) -> Workspace:
+    """A workspace whose runs push can build at once: the German pack, a competency scale, the blueprint restored
+    and adopted."""
+    ws = make_workspace(root, uuid.uuid4().hex[:8], site, runs=runs)
+    install_language(site, "de", "Deutsch")
+    ws.set_config(f"competency_scale_id = {make_scale(site, ws.tag)}\n")
+    restore_blueprint(ws, site)
+    adopted = ws.cli("blueprint", "adopt", str(ws.template_dir))
+    assert adopted.exit_code == 0, adopted.output
+    return ws
