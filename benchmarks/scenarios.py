@@ -107,7 +107,7 @@ class _World:
 
 def _records(store: RecordsStore) -> tuple[list[Any], list[Any]]:
     push = PushSettings()  # the role ids both pushes enrol with
-    roles = CourseRoles(participant=push.student_role_id, trainers=frozenset({push.teacher_role_id}))
+    roles = CourseRoles.enrolled_by(push.student_role_id, push.teacher_role_id)
     return store.participation(roles), store.evaluation_data(roles)
 
 

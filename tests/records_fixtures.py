@@ -13,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,10 @@ from lms_sync.records.store import RecordsStore
 POSTGRES_URL_ENV = "LMS_SYNC_TEST_POSTGRES_URL"
 
 
-@pytest.fixture(scope="session")
-def records_postgres_database() -> Iterator[str | None]:
-    """A uniquely named PostgreSQL database for this test worker (dropped at the end), or None if not configured."""
-    base_url = os.environ.get(POSTGRES_URL_ENV)
-    if not base_url:
-        yield None
-        return
-    name = f"lms_sync_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def postgres_database(base_url: str, prefix: str) -> Iterator[str]:
+    """A new, uniquely named database on `base_url`'s server (its URL), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -43,6 +40,17 @@ def records_postgres_database() -> Iterator[str | None]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def records_postgres_database() -> Iterator[str | None]:
+    """A uniquely named PostgreSQL database for this test worker (dropped at the end), or None if not configured."""
+    base_url = os.environ.get(POSTGRES_URL_ENV)
+    if not base_url:
+        yield None
+        return
+    with postgres_database(base_url, "lms_sync_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +71,8 @@ def _postgres_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
-def _drop_postgres_schema(url: str) -> None:
+def drop_postgres_schema(url: str) -> None:
+    """Leave the database without any schema: an empty `public`."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
@@ -91,7 +100,7 @@ def _emptied_postgres(url: str) -> None:
                     return
     finally:
         engine.dispose()
-    _drop_postgres_schema(url)
+    drop_postgres_schema(url)
     RecordsStore.open(url).close()
 
 
@@ -113,7 +122,7 @@ def empty_records_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'records.db'}"
     url = _postgres_url(request)
-    _drop_postgres_schema(url)
+    drop_postgres_schema(url)
     return url
 
 

@@ -29,6 +29,7 @@ from lms_sync.records.schema import (
 )
 from lms_sync.records.snapshot import CompetencyRating
 from lms_sync.records.store import RecordsStore
+from tests.records_fixtures import drop_postgres_schema
 from tests.records_samples import ANNA, LUKAS, ROLES, TRAINER, course_snapshot
 
 
@@ -93,11 +94,7 @@ def test_a_new_database_and_one_migrated_step_by_step_have_the_same_tables_keys_
     at_once = _reflected(empty_records_url)
     other = f"sqlite:///{tmp_path / 'stepwise.db'}"
     if empty_records_url.startswith("postgresql"):
-        engine = create_engine(empty_records_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-        engine.dispose()
+        drop_postgres_schema(empty_records_url)
         other = empty_records_url
     engine = create_engine(other)
     with engine.begin() as connection:

@@ -6,14 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from contextlib import ExitStack
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from lms_sync.records.lock import LockHeld, lock_path_for, run_lock
+from tests.records_fixtures import postgres_database
 
 
 def test_a_second_sync_is_refused_and_told_who_holds_the_lock(records_url):
@@ -80,19 +78,10 @@ def test_waiting_takes_the_lock_once_the_holder_is_done(records_url):
 def test_a_lock_in_another_records_database_on_the_same_server_is_neither_a_block_nor_the_named_holder(records_url):
     if not records_url.startswith("postgresql"):
         pytest.skip("SQLite databases are files: one lock file each")
-    other = make_url(records_url).set(database=f"lms_sync_other_{uuid.uuid4().hex[:8]}")
-    admin = create_engine(records_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{other.database}"')
-    try:
-        other_url = other.render_as_string(hide_password=False)
-        with (run_lock(other_url, "push"),  # another institute's push beside our sync
-              run_lock(records_url, "sync"),
-              pytest.raises(LockHeld) as caught,
-              run_lock(records_url, "pull")):
-            pass
-        assert caught.value.holder is not None and caught.value.holder.command == "sync"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{other.database}" WITH (FORCE)')
-        admin.dispose()
+    with (postgres_database(records_url, "lms_sync_other") as other_url,
+          run_lock(other_url, "push"),  # another institute's push beside our sync
+          run_lock(records_url, "sync"),
+          pytest.raises(LockHeld) as caught,
+          run_lock(records_url, "pull")):
+        pass
+    assert caught.value.holder is not None and caught.value.holder.command == "sync"

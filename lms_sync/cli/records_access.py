@@ -42,8 +42,7 @@ def open_records(app: AppContext) -> Iterator[RecordsStore]:
 
 def course_roles(app: AppContext) -> CourseRoles:
     """Who the records count as participants and trainers: those holding the role ids push enrols them with."""
-    return CourseRoles(participant=app.settings.push.student_role_id,
-                       trainers=frozenset({app.settings.push.teacher_role_id}))
+    return CourseRoles.enrolled_by(app.settings.push.student_role_id, app.settings.push.teacher_role_id)
 
 
 @contextmanager

@@ -16,9 +16,8 @@ from typing import Any
 
 from lms_sync.config import PushSettings
 from lms_sync.moodle.api import courses, site
-from lms_sync.moodle.api.calls import ReadFailed, complete
+from lms_sync.moodle.api.calls import ReadFailed, complete, read_failure
 from lms_sync.moodle.api.feedback import FEEDBACKS_BY_COURSES, Feedback, feedbacks_from
-from lms_sync.moodle.api.warnings import concerning, incomplete
 from lms_sync.moodle.client import MoodleClient
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.pull.course_reading import CourseReader, CourseReadError, read_keyed
@@ -182,11 +181,10 @@ class _Pull:
         except MoodleError as error:
             return by_course, dict.fromkeys(course_ids, f"feedback activities: {error}")
         for answer in answers:
-            found, warnings = feedbacks_from(answer)
             for course_id in course_ids:
-                if about := concerning(warnings, course_id):
-                    failed[course_id] = incomplete("feedback activities", about)
-            for feedback in found:
+                if why := read_failure(answer, "feedback activities", course_id=course_id):
+                    failed[course_id] = why
+            for feedback in feedbacks_from(answer)[0]:
                 if feedback.courseid in by_course:
                     by_course[feedback.courseid].append(feedback)
         return by_course, failed

@@ -485,11 +485,9 @@ def push(client: MoodleClient, courses: Sequence[DesiredCourse], settings: PushS
             report.failures.setdefault(run.run_id, []).extend(run.problems)
     if plan.problems:  # what the plan could not do (an ambiguous account, a framework on the wrong scale) is not done
         report.failures.setdefault("-", []).extend(plan.problems)
-    unknown = verdict(courses, {idnumber: c.course.id for idnumber, c in site.courses.items()},
-                      site.capability_holders, plan.runs, settings.teacher_role_id).unknown
     applier = _Applier(client, site, plan, courses, settings, report, step, cache)
     applier.apply()
-    enrolled = [course for course in courses if course.idnumber in unknown]
+    enrolled = [course for course in courses if course.idnumber in plan.evaluation_unknown]
     report.warnings = [*plan.warnings, *_evaluation_rights_after(client, enrolled, settings, report, applier.course_ids)]
     return report
 

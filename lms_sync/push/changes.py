@@ -47,6 +47,8 @@ class Plan:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """what is wrong in Moodle without stopping anything (trainers who can read a named evaluation by name)"""
+    evaluation_unknown: list[str] = field(default_factory=list)
+    """course idnumbers whose trainers' evaluation rights can be judged only once push enrolled them"""
     offline: bool = False
     category_ids: dict[str, int] = field(default_factory=dict)
     """desired category idnumber -> id of the Moodle category plan found for it (by idnumber, or adopted by name)"""

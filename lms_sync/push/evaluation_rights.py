@@ -34,7 +34,7 @@ def verdict(courses: Sequence[DesiredCourse], course_ids: Mapping[str, int], hol
     run still to get trainers is judged by the trainers of the other run courses."""
     rights = trainers_capabilities(holders, teacher_role_id)
     enrolling = {run.course_idnumber for run in runs if _enrols_trainers(run, teacher_role_id)}
-    seen = set().union(*rights.values()) if rights else set()
+    seen = set().union(*rights.values())
     found: dict[tuple[str, ...], list[str]] = {}
     unknown: list[str] = []
     for course in courses:

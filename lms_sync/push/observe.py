@@ -110,18 +110,6 @@ def _concerned(site: ObservedSite, wanted: Sequence[DesiredCourse], course_ids: 
                    for found in (site.courses.get(c.idnumber), site.blueprints.get(c.blueprint_idnumber)))]
 
 
-def _usable(site: ObservedSite, result: Any, what: str, runs: Iterable[str], *, about: int | None = None) -> Any | None:
-    """`result`, or None once why it cannot be used is noted against `runs` (site-wide errors are raised).
-
-    `about`: the one course whose share of a many-course answer is wanted (warnings about other courses do not count).
-    """
-    why = read_failure(result, what, course_id=about)
-    if why is None:
-        return result
-    site.fail(runs, why)
-    return None
-
-
 def _find_courses(client: MoodleClient, site: ObservedSite, wanted: Sequence[DesiredCourse]) -> None:
     """Run courses by idnumber: one request with the batch function. Without it, a category holding several of the
     runs is listed in one request instead (its past runs make that answer longer, not the requests more)."""
@@ -155,7 +143,7 @@ def _take_found(site: ObservedSite, wanted: Sequence[DesiredCourse], idnumber: s
     only the course's public information, fails the run (or every run of the blueprint): it is no "not there"."""
     runs = [c.idnumber for c in wanted if c.blueprint_idnumber == idnumber] if blueprint else [idnumber]
     what = f"finding {'blueprint ' if blueprint else ''}course {idnumber!r}"
-    if (usable := _usable(site, answer, what, runs)) is None:
+    if (usable := site.usable(answer, what, runs)) is None:
         return
     if public := courses.public_only(usable):
         site.fail(runs, f"{what}: Moodle shows only the public information of course id {public[0]} (no idnumber, "
@@ -187,12 +175,12 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, wanted: Sequence[D
     for call, answer in [*answered, *zip(again, client.read_many(again), strict=True)]:
         course_ids = people.courses_of(call)
         what = f"enrolled users of course id {', '.join(map(str, course_ids))}"
-        usable = _usable(site, answer, what, _concerned(site, wanted, course_ids)) or []
+        usable = site.usable(answer, what, _concerned(site, wanted, course_ids)) or []
         for entry in people.enrolled_from(call, usable):
             _add_enrolled(site, by_id[entry.courseid], entry)
         if call[0] == people.ENROLLED_USERS_OF_COURSES:
             site.capability_holders |= people.holders_from(usable)
-    found_forums = _usable(site, results[-2], "forums of the run courses and blueprints",
+    found_forums = site.usable(results[-2], "forums of the run courses and blueprints",
                            _concerned(site, wanted, with_forums))
     for forum in forums.forums_from(found_forums or []):
         owner = with_forums.get(forum.courseid)
@@ -203,7 +191,7 @@ def _read_run_state(client: MoodleClient, site: ObservedSite, wanted: Sequence[D
             owner.news_forum_cmids.add(forum.cmid)
     events = results[-1]
     failed = [i for i in ids
-              if _usable(site, events, f"calendar events of course id {i}", _concerned(site, wanted, [i]), about=i) is None]
+              if site.usable(events, f"calendar events of course id {i}", _concerned(site, wanted, [i]), about=i) is None]
     if len(failed) == len(ids):
         return
     for event in calendar.course_events_from(events):
@@ -281,23 +269,23 @@ def _read_what_is_open(client: MoodleClient, site: ObservedSite, wanted: Sequenc
     results = iter(client.read_many(calls))
     for course in unread:
         what = f"contents of course id {course.course.id}"
-        if (answer := _usable(site, next(results), what, _concerned(site, wanted, [course.course.id]))) is not None:
+        if (answer := site.usable(next(results), what, _concerned(site, wanted, [course.course.id]))) is not None:
             payloads[course.course.id] = contents_payload(answer)
     owners = {group: c.course.id for _, c in runs for group in c.groups}
     for chunk in group_chunks:
         what = f"groups {', '.join(map(str, chunk))}"
-        found = _usable(site, next(results), what, _concerned(site, wanted, {owners[g] for g in chunk}))
+        found = site.usable(next(results), what, _concerned(site, wanted, {owners[g] for g in chunk}))
         _add_groups(site, groups.groups_from(found or []))
     subjects: dict[int, set[str]] = {forum: set() for forum in forums_unread}
     for forum, _ in pages:
         what = f"discussions of the announcements forum {forum}"
-        page = _usable(site, next(results), what, _concerned(site, wanted, [welcome[forum][1].course.id]))
+        page = site.usable(next(results), what, _concerned(site, wanted, [welcome[forum][1].course.id]))
         subjects[forum] |= forums.subjects_from(page) if page is not None else set()
     for _ in email_chunks:
         _add_users(site, people.users_from(checked(next(results))))
     for desired in new:
         what = f"whether shortname {desired.shortname!r} is taken"
-        if holders := courses.courses_from(_usable(site, next(results), what, [desired.idnumber]) or {}):
+        if holders := courses.courses_from(site.usable(next(results), what, [desired.idnumber]) or {}):
             site.shortname_holders[desired.shortname] = course_from(holders[0])
     for lang in langs:
         if languages.has_no_pack(next(results)):
@@ -338,7 +326,7 @@ def _check_imports(client: MoodleClient, site: ObservedSite, wanted: Sequence[De
         course.feedback_items = 0
     for (course, instance), answer in zip(feedbacks, answers, strict=True):
         what = f"questionnaire items of feedback {instance} in course id {course.course.id}"
-        if (items := _usable(site, answer, what, _concerned(site, wanted, [course.course.id]))) is not None:
+        if (items := site.usable(answer, what, _concerned(site, wanted, [course.course.id]))) is not None:
             course.feedback_items = (course.feedback_items or 0) + feedback.item_count(items)
     if cache:
         blueprints = {d.idnumber: site.blueprints.get(d.blueprint_idnumber) for d, _ in read_anew}
@@ -363,7 +351,7 @@ def _read_blueprint_sections(client: MoodleClient, site: ObservedSite, wanted: S
     unread = [b for b in blueprints if b.course.id not in payloads]
     for blueprint, answer in zip(unread, client.read_many([contents.contents(b.course.id) for b in unread]), strict=True):
         what = f"contents of blueprint course id {blueprint.course.id}"
-        if (found := _usable(site, answer, what, _concerned(site, wanted, [blueprint.course.id]))) is not None:
+        if (found := site.usable(answer, what, _concerned(site, wanted, [blueprint.course.id]))) is not None:
             payloads[blueprint.course.id] = contents_payload(found)
     for blueprint in blueprints:
         if blueprint.course.id in payloads:
@@ -391,7 +379,7 @@ def _read_group_lists(client: MoodleClient, site: ObservedSite, wanted: Sequence
     answers = client.read_many([groups.of_course(c.course.id) for c in runs])
     for course, answer in zip(runs, answers, strict=True):
         what = f"groups of course id {course.course.id}"
-        if (found := _usable(site, answer, what, _concerned(site, wanted, [course.course.id]))) is not None:
+        if (found := site.usable(answer, what, _concerned(site, wanted, [course.course.id]))) is not None:
             course.groups = {g.id: g for g in groups.groups_from(found)}
 
 

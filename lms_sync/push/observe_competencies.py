@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from lms_sync.moodle.api import competencies as api
-from lms_sync.moodle.api.calls import Call, checked, read_failure
+from lms_sync.moodle.api.calls import Call, checked
 from lms_sync.moodle.errors import SITE_WIDE, MoodleError
 from lms_sync.push.desired import DesiredCourse, DesiredFramework
 from lms_sync.push.observed import ObservedCourse, ObservedFramework, ObservedSite
@@ -48,10 +48,9 @@ def detail_reads(site: ObservedSite, wanted: Sequence[DesiredCourse]) -> list[Re
 
     def links(course: ObservedCourse, answer: Any) -> None:
         """A run course's links; a read that cannot be used fails the run (site-wide errors are raised)."""
-        if (why := read_failure(answer, f"competencies linked to course id {course.course.id}")) is not None:
-            site.fail([course.course.idnumber], why)
-        else:
-            course.competency_ids = {c.id for c in api.course_competencies_from(answer)}
+        what = f"competencies linked to course id {course.course.id}"
+        if (found := site.usable(answer, what, [course.course.idnumber])) is not None:
+            course.competency_ids = {c.id for c in api.course_competencies_from(found)}
 
     frameworks = linked_frameworks(wanted)
     reads: list[Read] = [(api.competencies_of(site.frameworks[i].framework.id), partial(competencies, site.frameworks[i]))

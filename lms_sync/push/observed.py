@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lms_sync.moodle.api.calendar import ActivityEvent, Event
+from lms_sync.moodle.api.calls import read_failure
 from lms_sync.moodle.api.competencies import Competency, Framework
 from lms_sync.moodle.api.contents import Module, Section
 from lms_sync.moodle.api.courses import Category, Course
@@ -120,6 +122,18 @@ class ObservedSite:
     def empty(cls) -> ObservedSite:
         """An empty site, for `plan --offline`."""
         return cls(offline=True)
+
+    def usable(self, result: Any, what: str, runs: Iterable[str], *, about: int | None = None) -> Any | None:
+        """`result`, or None once why it cannot be used is noted against `runs` (site-wide errors are raised).
+
+        `about`: the one course whose share of a many-course answer is wanted (warnings about other courses do not
+        count).
+        """
+        why = read_failure(result, what, course_id=about)
+        if why is None:
+            return result
+        self.fail(runs, why)
+        return None
 
     def fail(self, idnumbers: Iterable[str], why: str) -> None:
         """Note `why` against these runs (the first failure of a run is the one it is skipped for)."""

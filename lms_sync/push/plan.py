@@ -374,7 +374,8 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
     competency_changes(read, site, plan)
     course_ids = {idnumber: observed.course.id for idnumber, observed in site.courses.items()}
-    plan.warnings = verdict(read, course_ids, site.capability_holders, plan.runs, push.teacher_role_id).warnings
+    rights = verdict(read, course_ids, site.capability_holders, plan.runs, push.teacher_role_id)
+    plan.warnings, plan.evaluation_unknown = rights.warnings, rights.unknown
     return plan
 
 

@@ -22,10 +22,15 @@ from lms_sync.records.schema import metadata, schema_upgrades
 SCRIPT_LOCATION = "lms_sync.records:migrations"
 
 
-def alembic_config(connection: Connection) -> Config:
-    """Alembic's configuration for running lms-sync's migrations on `connection` (e.g. `command.upgrade(cfg, rev)`)."""
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
+    return config
+
+
+def alembic_config(connection: Connection) -> Config:
+    """Alembic's configuration for running lms-sync's migrations on `connection` (e.g. `command.upgrade(cfg, rev)`)."""
+    config = _config()
     config.attributes["connection"] = connection
     return config
 
@@ -88,9 +93,7 @@ def current_revision(engine: Engine) -> str | None:
 
 @cache
 def _scripts() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", SCRIPT_LOCATION)
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(_config())
 
 
 def head_revision() -> str | None:

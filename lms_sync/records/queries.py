@@ -41,6 +41,11 @@ class CourseRoles:
     participant: int
     trainers: frozenset[int]
 
+    @classmethod
+    def enrolled_by(cls, student_role_id: int, teacher_role_id: int) -> CourseRoles:
+        """The roles of push's settings: participants with `student_role_id`, trainers with `teacher_role_id`."""
+        return cls(participant=student_role_id, trainers=frozenset({teacher_role_id}))
+
 
 @dataclass(frozen=True)
 class CourseRef:

@@ -7,7 +7,7 @@ courses it refused as warnings (not as an error), each naming the course.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lms_sync.moodle.api.calls import ArrayWrite, Call, Write, created_ids
@@ -19,7 +19,7 @@ CREATE_CATEGORIES = ArrayWrite("core_course_create_categories", "categories", cr
 CREATE_COURSES = ArrayWrite("core_course_create_courses", "courses", created_ids)
 UPDATE_COURSES = ArrayWrite("core_course_update_courses", "courses", warnings_in)
 """answers the refused courses' warnings (`AnswerWarning.course_id` names each)"""
-SET_IDNUMBER = ArrayWrite(UPDATE_COURSES.wsfunction, "courses", warnings_in, repeat_safe=True)
+SET_IDNUMBER = replace(UPDATE_COURSES, repeat_safe=True)
 """an update of the idnumber alone: setting the same idnumber twice changes nothing, so a lost answer may be repeated"""
 
 
