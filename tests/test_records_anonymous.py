@@ -10,7 +10,7 @@ from typing import Any
 from alembic import command
 from sqlalchemy import Connection, inspect, select, text
 
-from lms_sync.records.database import create_records_engine
+from lms_sync.records.database import records_engine
 from lms_sync.records.migrate import alembic_config
 from lms_sync.records.schema import feedback_answers, feedback_instruments, feedback_items, feedback_responses
 from lms_sync.records.snapshot import CourseSnapshot, FeedbackAnswer, FeedbackAttempt
@@ -90,7 +90,7 @@ def _stored_by_0004(url: str) -> Counter[tuple[Any, ...]]:
     """
     with RecordsStore.open(url) as store:
         store.replace_course_snapshot(_with_many_anonymous_answers(course_snapshot()))
-    engine = create_records_engine(url)
+    engine = records_engine(url)
     try:
         with engine.begin() as connection:
             command.downgrade(alembic_config(connection), "0004")

@@ -1,4 +1,4 @@
-"""Create the SQLAlchemy engine for a records URL with the connection settings each backend needs.
+"""The SQLAlchemy engine of a records URL, one per URL for the life of the process, with each backend's settings.
 
 SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions, and a new database file is created
 readable by its owner only (it holds personal data); PostgreSQL is used as configured.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,22 @@ def _private_file(path: Path) -> None:
         pass  # a missing folder: SQLite's own error says so when it connects
 
 
-def create_records_engine(url: str) -> Engine:
-    """An engine for `url` (sqlite:///path or postgresql+psycopg://...), ready for concurrent use by pulls."""
+def records_engine(url: str) -> Engine:
+    """The engine for `url` (sqlite:///path or postgresql+psycopg://...), ready for concurrent use by pulls.
+
+    The same engine each time for the same URL, as SQLAlchemy advises: it compiles each statement once and learns the
+    server once, however many stores a command (or the test suite's commands) opens; `dispose()` closes its
+    connections and keeps that. A SQLite file is made private whenever it is new, not only the first time.
+    """
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not database.startswith("file:"):
+        _private_file(Path(database))
+    return _engine(url)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -47,8 +62,6 @@ def create_records_engine(url: str) -> Engine:
         raise RecordsUnavailable(f"records.url: timeout={timeout!r} is not a number of seconds (e.g. ?timeout=60)") from None
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
     in_memory = parsed.database in (None, "", ":memory:")
-    if not in_memory and parsed.database and not parsed.database.startswith("file:"):
-        _private_file(Path(parsed.database))
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

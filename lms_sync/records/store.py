@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms_sync.records import gdpr, journal, queries
 from lms_sync.records.course_writer import SnapshotCounts, write_course_snapshot
-from lms_sync.records.database import create_records_engine
+from lms_sync.records.database import records_engine
 from lms_sync.records.errors import RecordsUnavailable, RecordsWriteError, first_line
 from lms_sync.records.journal import CoursePull, SyncRun
 from lms_sync.records.migrate import upgrade_to_head
@@ -45,7 +45,7 @@ class RecordsStore:
         Raises `RecordsUnavailable` with a one-line reason when the database cannot be reached or migrated.
         """
         try:
-            engine = create_records_engine(url)
+            engine = records_engine(url)
         except (SQLAlchemyError, ImportError) as exc:  # an unparsable URL, an unknown dialect, a missing driver
             raise RecordsUnavailable(f"records.url is not a database lms-sync can use ({first_line(exc)}): use "
                                      "sqlite:///path/to/records.db or postgresql+psycopg://user@host/db") from None
