@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from lms_sync.pull import DEFAULT_PAGE_SIZE, catalogue_people, pull_courses, run
 from lms_sync.push.apply import push
 from lms_sync.push.desired import DesiredCourse
 from lms_sync.records.observation_cache import ObservationCache
-from lms_sync.records.queries import CourseRoles
+from lms_sync.records.queries import CourseEvaluation, CourseRoles
 from lms_sync.records.store import RecordsStore
 from tests.fake_moodle import FakeMoodle
 
@@ -108,7 +108,17 @@ class _World:
 def _records(store: RecordsStore) -> tuple[list[Any], list[Any]]:
     push = PushSettings()  # the role ids both pushes enrol with
     roles = CourseRoles.enrolled_by(push.student_role_id, push.teacher_role_id)
-    return store.participation(roles), store.evaluation_data(roles)
+    return store.participation(roles), [_by_position(evaluation) for evaluation in store.evaluation_data(roles)]
+
+
+def _by_position(evaluation: CourseEvaluation) -> CourseEvaluation:
+    """The evaluation with its items known by position: Moodle numbers the items of concurrent imports in whichever
+    order the imports finish, so their ids differ between two equal pushes."""
+    position = {item.moodle_item_id: item.position for item in evaluation.items}
+    return replace(evaluation, items=tuple(replace(item, moodle_item_id=0) for item in evaluation.items),
+                   responses=tuple(replace(response, answers={position[item_id]: answer
+                                                              for item_id, answer in response.answers.items()})
+                                   for response in evaluation.responses))
 
 
 def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
