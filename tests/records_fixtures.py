@@ -74,16 +74,13 @@ def _postgres_url(request: pytest.FixtureRequest) -> str:
 
 def drop_postgres_schema(url: str) -> None:
     """Leave the database without any schema: an empty `public`."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
+    with _cleaning_engine(url).begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
 
 @cache
 def _cleaning_engine(url: str) -> Engine:
-    """The worker's connection for emptying its database between tests, kept open (emptying is most of a setup).
+    """The worker's connection for emptying or dropping a database between tests, kept open (that is most of a setup).
 
     Its statements are never prepared, so a schema dropped and made anew by a test cannot meet a stale plan.
     """

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from lms_sync.records.errors import RecordsUnavailable
 
@@ -43,25 +43,27 @@ def records_engine(url: str) -> Engine:
     connections and keeps that. A SQLite file is made private whenever it is new, not only the first time.
     """
     parsed = make_url(url)
-    database = parsed.database or ""
-    if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:") and not database.startswith("file:"):
-        _private_file(Path(database))
-    return _engine(url)
+    if parsed.get_backend_name() == "sqlite" and not _in_memory(parsed) and not str(parsed.database).startswith("file:"):
+        _private_file(Path(str(parsed.database)))
+    return _engine(parsed)
+
+
+def _in_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:")
 
 
 @lru_cache(maxsize=8)
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
+def _engine(parsed: URL) -> Engine:
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True)
     # `?timeout=SECONDS` in the URL sets how long a write waits for another program's write lock before failing.
     timeout = parsed.query.get("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     try:
         busy_timeout_ms = round(float(timeout) * 1000)  # type: ignore[arg-type]
     except ValueError:
         raise RecordsUnavailable(f"records.url: timeout={timeout!r} is not a number of seconds (e.g. ?timeout=60)") from None
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
-    in_memory = parsed.database in (None, "", ":memory:")
+    engine = create_engine(parsed, connect_args={"timeout": busy_timeout_ms / 1000})
+    in_memory = _in_memory(parsed)
 
     @event.listens_for(engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
