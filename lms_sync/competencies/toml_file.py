@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ def key_text(path: KeyPath) -> str:
     return text or "(top level)"
 
 
-def _problem(file: Path, lines: dict[KeyPath, int], error: Any) -> TemplateProblem:
+def _problem(file: Path, lines: Mapping[KeyPath, int], error: Any) -> TemplateProblem:
     path: KeyPath = tuple(error["loc"])
     line = line_of(lines, path)
     message = re.sub(r"^(Value|Assertion) error, ", "", error["msg"])
@@ -37,7 +38,7 @@ def _problem(file: Path, lines: dict[KeyPath, int], error: Any) -> TemplateProbl
     return TemplateProblem(file, line, f"{key_text(path)}: {message}", "correct the value")
 
 
-def read_toml_model(file: Path, model: type[Model]) -> tuple[Model | None, dict[KeyPath, int], list[TemplateProblem]]:
+def read_toml_model(file: Path, model: type[Model]) -> tuple[Model | None, Mapping[KeyPath, int], list[TemplateProblem]]:
     """The validated model (None on problems), the line of every key (for later cross-checks), and the problems."""
     try:
         text = file.read_text(encoding="utf-8-sig")

@@ -9,6 +9,7 @@ import re
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def _model_at(path: KeyPath) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
-def _schema_problem(error: Any, manifest: Path, lines: dict[KeyPath, int]) -> TemplateProblem:
+def _schema_problem(error: Any, manifest: Path, lines: Mapping[KeyPath, int]) -> TemplateProblem:
     path: KeyPath = tuple(error["loc"])
     line = line_of(lines, path)
     key = _key_text(path)

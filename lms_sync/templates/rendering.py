@@ -128,8 +128,10 @@ _PATTERN_ENVIRONMENT = _configure(Environment(undefined=StrictUndefined, autoesc
 
 def render(template: CourseTemplate, file_name: str, **context: Any) -> str:
     """Render `file_name` from the template folder as HTML; `template` is added to `context`."""
-    # Resolved, so a relative folder cannot hit another folder's cached environment after a chdir.
-    text = file_environment(template.path.resolve()).get_template(file_name).render(template=template, **context)
+    # Absolute, so a relative folder cannot hit another folder's cached environment after a chdir (the loader gives
+    # templates an absolute path already; resolving it again for every text was a twentieth of checking one).
+    folder = template.path if template.path.is_absolute() else template.path.resolve()
+    text = file_environment(folder).get_template(file_name).render(template=template, **context)
     return text.strip()
 
 

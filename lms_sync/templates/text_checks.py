@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,7 +123,7 @@ def _render_problem(exc: Exception, text: TemplateText, file: Path, line: int | 
                            "check the expression on that line")
 
 
-def text_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath, int]) -> list[TemplateProblem]:
+def text_problems(template: CourseTemplate, manifest: Path, lines: Mapping[KeyPath, int]) -> list[TemplateProblem]:
     """Problems of every text of `template`, rendered with the sample run for each role it has."""
     problems: list[TemplateProblem] = []
     checked: set[tuple[str, TextRole]] = set()
@@ -130,9 +131,9 @@ def text_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath,
         if (text.source, text.role) in checked and text.is_file:
             continue
         checked.add((text.source, text.role))
-        key_line = line_of(lines, text.key_path)
         if text.is_file and not (template.path / text.source).is_file():
-            problems.append(TemplateProblem(manifest, key_line, f"file {text.source!r} not found in {template.path}",
+            problems.append(TemplateProblem(manifest, line_of(lines, text.key_path),
+                                            f"file {text.source!r} not found in {template.path}",
                                             "create the file or correct the name"))
             continue
         file = template.path / text.source if text.is_file else manifest
@@ -141,16 +142,18 @@ def text_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath,
                 rendered = (render(template, text.source, **context) if text.is_file
                             else render_pattern(template, text.source, **context))
             except Exception as exc:  # noqa: BLE001 - any failure of a user's text becomes a reported problem
-                problems.append(_render_problem(exc, text, file, key_line, {"template": template, **context}))
+                problems.append(_render_problem(exc, text, file, line_of(lines, text.key_path),
+                                                {"template": template, **context}))
                 break
             if not text.is_file and not rendered:
-                problems.append(TemplateProblem(manifest, key_line, f"{text.key_path[-1]} renders to empty text",
+                problems.append(TemplateProblem(manifest, line_of(lines, text.key_path),
+                                                f"{text.key_path[-1]} renders to empty text",
                                                 "give it visible text, e.g. include {{ run.id }}"))
                 break
     return problems + _asset_problems(template, manifest, lines)
 
 
-def _asset_problems(template: CourseTemplate, manifest: Path, lines: dict[KeyPath, int]) -> list[TemplateProblem]:
+def _asset_problems(template: CourseTemplate, manifest: Path, lines: Mapping[KeyPath, int]) -> list[TemplateProblem]:
     """Files a text refers to but jinja2 does not read, such as the certificate's logo."""
     logo = template.certificate.logo_file if template.certificate else None
     if logo is None or (template.path / logo).is_file():

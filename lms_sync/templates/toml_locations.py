@@ -6,6 +6,8 @@ Maps key paths such as ("activities", 2, "section") to the line that sets them; 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from functools import cached_property
 
 KeyPath = tuple[str | int, ...]
 
@@ -87,15 +89,36 @@ class _Scanner:
             self.open_array = None
 
 
-def key_lines(text: str) -> dict[KeyPath, int]:
-    """The 1-based line of every key, table and array-of-tables entry in `text`."""
-    scanner = _Scanner()
-    for number, line in enumerate(text.splitlines(), start=1):
-        scanner.feed(number, line)
-    return scanner.lines
+class KeyLines(Mapping[KeyPath, int]):
+    """The 1-based line of every key, table and array-of-tables entry of a TOML text, scanned when first asked:
+    only a problem needs a line, and most files have none (the scan was a fifth of checking a template)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    @cached_property
+    def _lines(self) -> dict[KeyPath, int]:
+        scanner = _Scanner()
+        for number, line in enumerate(self._text.splitlines(), start=1):
+            scanner.feed(number, line)
+        return scanner.lines
+
+    def __getitem__(self, path: KeyPath) -> int:
+        return self._lines[path]
+
+    def __iter__(self) -> Iterator[KeyPath]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
 
 
-def line_of(lines: dict[KeyPath, int], path: KeyPath) -> int | None:
+def key_lines(text: str) -> KeyLines:
+    """The lines of `text`'s keys (see `KeyLines`)."""
+    return KeyLines(text)
+
+
+def line_of(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:
     """The line of `path`, else of its nearest enclosing key or table (a missing key is reported at its table)."""
     for length in range(len(path), 0, -1):
         if path[:length] in lines:
