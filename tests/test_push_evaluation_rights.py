@@ -38,6 +38,13 @@ def test_a_first_push_with_editing_teachers_warns_naming_the_runs_and_the_role_s
     assert "docs/moodle/trainer_role.php and set push.teacher_role_id" in warning
     # No run course existed before: asked once, after enrolling the trainers.
     assert fake.calls[LISTING] == 1 and _requests(fake, LISTING) == 1
+    # The journal keeps it for whoever reads the run later (a warning changes no exit code).
+    journaled = json.loads(run_cli(config, "runs", "--json").output)["runs"][0]
+    assert (journaled["command"], journaled["status"]) == ("push", "ok")
+    assert journaled["warnings"] == [warning.removeprefix("warning: ")]
+    shown = run_cli(config, "runs", "show", str(journaled["id"])).output
+    assert f"warning       evaluation not private: trainers of run(s) {RUNS} " in shown
+    assert "0 error(s), 1 warning(s)" in run_cli(config, "runs").output
 
     fake.reset_counters()
     again = run_cli(config, "push", "--json")
@@ -97,3 +104,20 @@ def test_the_nightly_sync_says_it_even_when_quiet_and_still_exits_0(world) -> No
     assert len(quiet.stderr.splitlines()) == 1
     summary = json.loads(run_cli(config, "sync", "--json").stdout)
     assert summary["status"] == "ok" and any(RUNS in warning for warning in summary["warnings"])
+    journaled = json.loads(run_cli(config, "runs", "show", str(summary["journal_id"]), "--json").output)
+    assert journaled["warnings"] == [warning for warning in summary["warnings"] if warning.startswith("push: ")]
+    assert len(journaled["warnings"]) == 1
+
+
+def test_the_journal_keeps_push_warnings_but_not_the_catalogues_which_may_name_a_participant(world, catalogue) -> None:
+    fake, config = world
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[catalogue]\n", "[catalogue]\nactive_days_before_start = 3650\n"), encoding="utf-8")
+    csv = catalogue / "participants" / "kvz-2027-01.csv"
+    csv.write_text(csv.read_text(encoding="utf-8-sig") + "Katrin;Wegener;katrin.wegener@privat.example.org;"
+                   "Bezirksamt Neukölln;Verwaltung;nein\n", encoding="utf-8")
+    summary = json.loads(run_cli(config, "sync", "--json").stdout)
+    assert any("Katrin Wegener is listed twice" in warning for warning in summary["warnings"])
+    journaled = json.loads(run_cli(config, "runs", "show", str(summary["journal_id"]), "--json").output)
+    assert journaled["warnings"] and all(warning.startswith("push: ") for warning in journaled["warnings"])
+    assert "Wegener" not in json.dumps(journaled)

@@ -33,6 +33,7 @@ def test_a_finished_run_keeps_counts_requests_errors_and_its_course_pulls(record
         errors,
         ws_requests=31,
         ws_retries=2,
+        warnings=["push: evaluation not private: trainers of run(s) kvz-2026-01 …"],
         finished_at=START + timedelta(minutes=3),
     )
 
@@ -43,6 +44,7 @@ def test_a_finished_run_keeps_counts_requests_errors_and_its_course_pulls(record
     assert (run.started_at, run.finished_at) == (START, START + timedelta(minutes=3))
     assert run.counts == {"created": 2, "unchanged": 10}
     assert (run.ws_requests, run.ws_retries, run.errors) == (31, 2, errors)
+    assert run.warnings == ["push: evaluation not private: trainers of run(s) kvz-2026-01 …"]
     pulled, failed = run.pulls
     assert pulled.course_idnumber == "bip-kvz-2026-01" and pulled.error is None
     assert pulled.counts["tables"]["enrolments"]["inserted"] == 3
@@ -60,6 +62,7 @@ def test_runs_are_listed_newest_first_and_unfinished_ones_show_running(records_s
 
     assert [(r.id, r.status) for r in runs] == [(second, "running"), (first, "ok")]
     assert runs[0].finished_at is None
+    assert runs[0].warnings == runs[1].warnings == []  # none given, none journaled
     assert records_store.list_sync_runs(limit=1)[0].id == second
     assert records_store.get_sync_run(second + 100) is None
 

@@ -149,6 +149,7 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
                       step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
         entry.status = "partial" if workspace.problems or report.failures else "ok"
         entry.counts = {"planned": report.plan.counts(), "applied": dict(report.applied)}
+        entry.warnings = report.warnings  # not the catalogue's: they may name people (see SyncReport.push_warnings)
         entry.errors = [{"step": "push", "run_id": None if run == "-" else run, "message": redact(message)}
                         for run, messages in report.failures.items() for message in messages]
     if as_json:

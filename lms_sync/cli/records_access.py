@@ -69,6 +69,7 @@ class JournalEntry:
     """the journal's id for this run (None when it is not journaled)"""
     counts: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @contextmanager
@@ -103,7 +104,7 @@ def journaled(app: AppContext, command: str, wait: float) -> Iterator[JournalEnt
             entry.errors.append({"step": command, "run_id": None, "message": redact(f"{type(error).__name__}: {error}")})
             raise
         finally:
-            store.finish_sync_run(run_id, entry.status, entry.counts, entry.errors,
+            store.finish_sync_run(run_id, entry.status, entry.counts, entry.errors, warnings=entry.warnings,
                                   ws_requests=ledger.requests - requests, ws_retries=ledger.retries - retries)
 
 

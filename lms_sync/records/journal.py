@@ -1,6 +1,6 @@
 """The run journal: one row per sync/push/pull invocation and one per course pulled, for `lms-sync runs`.
 
-Counts and errors are stored as JSON text so every command can journal what matters to it without a migration.
+Counts, errors and warnings are stored as JSON text so every command can journal what matters to it without a migration.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ class SyncRun:
     ws_requests: int
     ws_retries: int
     errors: list[Any]
+    warnings: list[str]
+    """what the run warned about without failing (e.g. trainers who can read a named evaluation)"""
     pulls: tuple[CoursePull, ...] = ()
 
 
@@ -66,6 +68,7 @@ def finish_sync_run(
     errors: Sequence[Any],
     ws_requests: int,
     ws_retries: int,
+    warnings: Sequence[str] = (),
 ) -> None:
     if status not in RUN_STATUSES[1:]:
         raise ValueError(f"status {status!r}: a finished run is one of {', '.join(RUN_STATUSES[1:])}")
@@ -74,6 +77,7 @@ def finish_sync_run(
         "finished_at": finished_at,
         "counts": json.dumps(counts, sort_keys=True),
         "errors": redact(json.dumps(list(errors))),
+        "warnings": redact(json.dumps(list(warnings), ensure_ascii=False)),
         "ws_requests": ws_requests,
         "ws_retries": ws_retries,
     }
@@ -95,6 +99,7 @@ def _sync_run(row: RowMapping, pulls: tuple[CoursePull, ...] = ()) -> SyncRun:
         ws_requests=row["ws_requests"],
         ws_retries=row["ws_retries"],
         errors=json.loads(row["errors"]),
+        warnings=json.loads(row["warnings"]),
         pulls=pulls,
     )
 

@@ -291,6 +291,7 @@ sync_runs = Table(
     Column("ws_requests", Integer, nullable=False, server_default="0"),
     Column("ws_retries", Integer, nullable=False, server_default="0"),
     Column("errors", Text, nullable=False, server_default="[]"),
+    Column("warnings", Text, nullable=False, server_default="[]"),
 )
 
 pull_journal = Table(

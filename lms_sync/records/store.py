@@ -221,11 +221,13 @@ class RecordsStore:
         *,
         ws_requests: int = 0,
         ws_retries: int = 0,
+        warnings: Sequence[str] = (),
         finished_at: datetime | None = None,
     ) -> None:
         """Journal the end of a run: status "ok", "partial" or "failed"; counts and errors must be JSON-serialisable."""
         with self.engine.begin() as connection:
-            journal.finish_sync_run(connection, run_id, status, finished_at or _now(), counts, errors, ws_requests, ws_retries)
+            journal.finish_sync_run(connection, run_id, status, finished_at or _now(), counts, errors, ws_requests,
+                                    ws_retries, warnings)
 
     def list_sync_runs(self, limit: int = 20) -> list[SyncRun]:
         """The newest runs first."""

@@ -84,6 +84,12 @@ class SyncReport:
         """Why it stopped, saying first when a write's outcome is unknown (the journal's and the output's words)."""
         return f"{UNKNOWN_OUTCOME}: {self.stopped}" if self.outcome_unknown else self.stopped
 
+    @property
+    def push_warnings(self) -> list[str]:
+        """Push's warnings as sync shows them; the journal keeps only these: the catalogue's warnings may name people
+        (a participant listed twice), and the journal is not erased with a person."""
+        return [f"push: {warning}" for warning in self.push.warnings] if self.push is not None else []
+
     def journal_errors(self) -> list[dict[str, Any]]:
         stop = [{"step": "sync", "run_id": None, "message": self.stop_reason}] if self.stopped else []
         return [asdict(error) for error in self.errors] + stop

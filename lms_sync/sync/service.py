@@ -105,7 +105,7 @@ def _finish(store: RecordsStore, report: SyncReport) -> None:
     try:
         store.finish_sync_run(report.journal_id, report.status, report.counts(), report.journal_errors(),
                               ws_requests=report.ws_requests, ws_retries=report.ws_retries,
-                              finished_at=report.finished_at)
+                              warnings=report.push_warnings, finished_at=report.finished_at)
     except SQLAlchemyError as error:
         raise RecordsWriteError(f"cannot journal the end of sync {report.journal_id}: {_first_line(error)}") from None
 
@@ -174,7 +174,7 @@ class _Sync:
         except MoodleError as error:
             raise _Stop(f"during push: {error}") from None
         self.report.push = report
-        self.report.warnings += [f"push: {warning}" for warning in report.warnings]
+        self.report.warnings += self.report.push_warnings
         for run_id, messages in report.failures.items():
             for message in messages:
                 self.fail("push", None if run_id == "-" else run_id, message)
