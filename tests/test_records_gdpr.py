@@ -154,9 +154,10 @@ def test_retention_purge_removes_personal_data_of_old_runs_only(records_store: R
         recent.model_copy(update={"users": recent.users[:1], "completions": (), "feedback": (), "competency_ratings": ()})
     )
     answers_before = _answer_count(records_store)
-    _journal_naming(records_store, ANNA, LUKAS)
+    journaled = records_store.get_sync_run(_journal_naming(records_store, ANNA, LUKAS))
 
     assert records_store.purge_older_than(12, now=NOW)["enrolments"] == 0
+    assert records_store.get_sync_run(journaled.id) == journaled  # nobody left: the journal is as it was
     counts = records_store.purge_older_than(6, now=NOW)
 
     assert counts["enrolments"] == 3

@@ -239,6 +239,5 @@ def _delete_people_without_records(connection: Connection, person_ids: set[int])
     )
     leaving = connection.scalars(select(people.c.id).where(and_(people.c.id.in_(sorted(person_ids)), ~still_referenced)))
     gone = sorted(leaving)
-    for person_id in gone:
-        journal_mentions.forget(connection, _names(connection, person_id))
+    journal_mentions.forget(connection, [name for person_id in gone for name in _names(connection, person_id)])
     return connection.execute(delete(people).where(people.c.id.in_(gone))).rowcount if gone else 0

@@ -20,8 +20,9 @@ _JSON_COLUMNS = (sync_runs.c.errors, sync_runs.c.warnings)
 """the journal's columns holding JSON (lists of lines or of error objects); pull_journal.error holds one plain line"""
 
 
-def _pattern(names: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(name) for name in names if name), re.IGNORECASE)
+def _pattern(names: Sequence[str]) -> re.Pattern[str] | None:
+    wanted = [re.escape(name) for name in names if name]
+    return re.compile("|".join(wanted), re.IGNORECASE) if wanted else None
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -58,6 +59,8 @@ def _texts(connection: Connection) -> Iterator[tuple[Column[Any], int, int | Non
 def mentions(connection: Connection, names: Sequence[str]) -> list[dict[str, Any]]:
     """Each journal line naming one of `names` (the person's e-mail, their full name), with its journal entry."""
     pattern = _pattern(names)
+    if pattern is None:
+        return []
     return [{"run_id": entry, "line": text} for _, _, entry, value in _texts(connection)
             for text in _strings(value) if pattern.search(text)]
 
@@ -65,6 +68,8 @@ def mentions(connection: Connection, names: Sequence[str]) -> list[dict[str, Any
 def forget(connection: Connection, names: Sequence[str]) -> int:
     """Replace `names` by FORGOTTEN in every journal line; the lines stay for the runs' history. Lines rewritten."""
     pattern = _pattern(names)
+    if pattern is None:
+        return 0
     rewritten = 0
     for column, row_id, _, value in _texts(connection):
         naming = sum(1 for text in _strings(value) if pattern.search(text))
