@@ -51,6 +51,8 @@ def test_push_warns_about_editing_teachers_and_not_once_they_hold_the_trainer_ro
     assert roles == {3} and can == dict.fromkeys(EVALUATION_CAPABILITIES, True)  # what the warning says
     planned = json.loads(ws.cli("plan", "--json").output)
     assert len(planned["warnings"]) == 1 and ws.run_id(1) in planned["warnings"][0]
+    journaled = json.loads(ws.cli("runs", "--json").output)["runs"][0]  # the push's entry: plan is not journaled
+    assert journaled["command"] == "push" and journaled["warnings"] == [warning.removeprefix("warning: ")]
 
     script = subprocess.run(["php", str(TRAINER_ROLE_SCRIPT), str(live_moodle.code_dir)], capture_output=True,
                             text=True, timeout=120, check=True)
@@ -60,6 +62,7 @@ def test_push_warns_about_editing_teachers_and_not_once_they_hold_the_trainer_ro
     assert fixed.exit_code == 0, fixed.output
     report = json.loads(fixed.output)
     assert report["warnings"] == [] and report["applied"]["enrol_manual_enrol_users"] == report["plan"]["summary"]["enrol"]
+    assert json.loads(ws.cli("runs", "--json").output)["runs"][0]["warnings"] == []
     assert {change["fields"]["roleid"] for run in report["plan"]["runs"] for change in run["changes"]} == {role_id}
     roles, can = _trainer_can(live_moodle, int(course["id"]))
     # The old editing-teacher assignment stays, but the role's PROHIBIT wins over it.
