@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lms_sync.records.queries import CourseRoles
 from lms_sync.records.store import RecordsStore
-from tests.records_samples import ANNA, LUKAS, ROLES, TRAINER, course_snapshot, participants
+from tests.records_samples import ANNA, LUKAS, ROLES, TRAINER, course_snapshot, named_feedback, participants
 
 
 def test_evaluation_data_has_items_answers_participants_and_trainers(records_store: RecordsStore) -> None:
@@ -67,6 +67,28 @@ def test_participants_and_trainers_are_who_holds_the_configured_role_ids_whateve
     assert (named.participants, named.trainer_emails) == (1, ())
     assert {r.email: r.participant for r in records_store.participation(ROLES)} == {ANNA: False, LUKAS: True,
                                                                                     TRAINER: False}
+
+
+def test_a_course_pushed_before_the_trainer_role_keeps_its_editing_teachers_as_trainers(
+        records_store: RecordsStore) -> None:
+    """push.teacher_role_id moved from the editing teacher (3) to the trainer role (11, docs/run-courses.md): a course
+    pushed before, where the trainer holds only the editing teacher role, is still the trainer's; in a course where
+    someone holds the trainer role, an editing teacher alone (an adviser looking in) is no trainer."""
+    before = course_snapshot()  # Petra: editingteacher, role 3
+    after = course_snapshot(course_id=4, idnumber="bip-kvz-2026-09", run_id="kvz-2026-09", enddate=1790000000)
+    anna, lukas, petra = after.users
+    users = (anna.model_copy(update={"roles": ("editingteacher",), "role_ids": (3,)}), lukas,
+             petra.model_copy(update={"roles": ("editingteacher", "lmssynctrainer"), "role_ids": (3, 11)}))
+    records_store.replace_course_snapshot(before)
+    feedback = named_feedback().model_copy(update={"feedback_id": 22, "cmid": 32})  # the later run's own
+    records_store.replace_course_snapshot(after.model_copy(update={"users": users, "feedback": (feedback,)}))
+    switched = CourseRoles(participant=5, trainers=frozenset({11}))
+
+    earlier, _ = records_store.evaluation_data(switched, run_ids=["kvz-2026-01"])
+    [later] = records_store.evaluation_data(switched, run_ids=["kvz-2026-09"])
+    assert (earlier.trainer_emails, later.trainer_emails) == ((TRAINER,), (TRAINER,))
+    assert len(records_store.evaluation_data(switched, trainer_email=TRAINER)) == 3
+    assert records_store.evaluation_data(switched, trainer_email=ANNA) == []
 
 
 def test_person_ratings_for_the_portfolio(records_store: RecordsStore) -> None:

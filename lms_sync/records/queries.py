@@ -31,6 +31,18 @@ from lms_sync.records.schema import (
 )
 from lms_sync.records.snapshot import ENROLMENT_ACTIVE, ENROLMENT_NOT_ACTIVE
 
+EDITING_TEACHER = "editingteacher"
+"""the shortname Moodle's install gives its editing teacher role (the role's name is translated, its id may differ)"""
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """One active enrolment of a course: the person's e-mail, their role ids and role shortnames."""
+
+    email: str
+    role_ids: frozenset[int]
+    roles: frozenset[str]
+
 
 @dataclass(frozen=True)
 class CourseRoles:
@@ -40,6 +52,13 @@ class CourseRoles:
 
     participant: int
     trainers: frozenset[int]
+
+    def trainers_among(self, enrolled: Sequence[Enrolled]) -> tuple[str, ...]:
+        """The e-mails of a course's trainers: who holds a trainer role. In a course where nobody does, its editing
+        teachers: it was pushed before `push.teacher_role_id` moved from Moodle's editing teacher (the default) to the
+        trainer role of docs/moodle/trainer_role.php, as docs/run-courses.md advises, and its trainers stay trainers."""
+        holders = [person.email for person in enrolled if self.trainers & person.role_ids]
+        return tuple(sorted(holders or [person.email for person in enrolled if EDITING_TEACHER in person.roles]))
 
     @classmethod
     def enrolled_by(cls, student_role_id: int, teacher_role_id: int) -> CourseRoles:
@@ -168,17 +187,17 @@ def _role_ids(text: str) -> frozenset[int]:
     return frozenset(int(part) for part in _split(text))
 
 
-def _roles_by_course(connection: Connection, course_ids: Sequence[int]) -> dict[int, list[tuple[str, frozenset[int]]]]:
-    """Who is enrolled in each course with which role ids; not-active (suspended) enrolments are left out."""
+def _roles_by_course(connection: Connection, course_ids: Sequence[int]) -> dict[int, list[Enrolled]]:
+    """Who is enrolled in each course with which roles; not-active (suspended) enrolments are left out."""
     query = (
-        select(enrolments.c.course_id, people.c.email, enrolments.c.role_ids)
+        select(enrolments.c.course_id, people.c.email, enrolments.c.role_ids, enrolments.c.roles)
         .join_from(enrolments, people)
         .where(enrolments.c.course_id.in_(course_ids))
         .where(or_(enrolments.c.status.is_(None), enrolments.c.status != ENROLMENT_NOT_ACTIVE))
     )
-    found: dict[int, list[tuple[str, frozenset[int]]]] = defaultdict(list)
-    for course_id, email, role_ids in connection.execute(query):
-        found[course_id].append((email, _role_ids(role_ids)))
+    found: dict[int, list[Enrolled]] = defaultdict(list)
+    for course_id, email, role_ids, roles in connection.execute(query):
+        found[course_id].append(Enrolled(email, _role_ids(role_ids), frozenset(_split(roles))))
     return found
 
 
@@ -237,7 +256,7 @@ def evaluation_data(
     evaluations = []
     for row in instrument_rows:
         enrolled = by_course.get(row["course_row_id"], [])
-        trainers = tuple(sorted(email for email, ids in enrolled if roles.trainers & ids))
+        trainers = roles.trainers_among(enrolled)
         if wanted_trainer is not None and wanted_trainer not in trainers:
             continue
         items = connection.execute(
@@ -261,7 +280,7 @@ def evaluation_data(
                 course=_course_ref(row),
                 feedback_name=row["name"],
                 anonymous=row["anonymous"],
-                participants=sum(1 for _, ids in enrolled if roles.participant in ids),
+                participants=sum(1 for person in enrolled if roles.participant in person.role_ids),
                 trainer_emails=trainers,
                 items=tuple(EvaluationItem(**item) for item in items),
                 responses=(*named, *unnamed),
