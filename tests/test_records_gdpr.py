@@ -10,7 +10,6 @@ from sqlalchemy import String, Text, func, select
 
 from lms_sync.records.errors import PersonNotFound
 from lms_sync.records.gdpr import months_before
-from lms_sync.records.journal_mentions import FORGOTTEN
 from lms_sync.records.schema import enrolments, feedback_answers, feedback_responses, metadata, people
 from lms_sync.records.store import RecordsStore
 from tests.records_samples import ANNA, LUKAS, course_snapshot, participants
@@ -116,34 +115,6 @@ def test_forgetting_an_unknown_person_is_a_clear_error(records_store: RecordsSto
         records_store.forget_person("nobody@example.org")
 
 
-def _journal_naming(store: RecordsStore, *names: str) -> int:
-    """A sync whose catalogue errors and push warnings name people, as the journal keeps them; returns its id."""
-    run_id = store.start_sync_run("sync")
-    errors = [{"step": "catalogue", "run_id": "kvz-2026-01",
-               "message": f"kvz-2026-01.csv:3: e-mail {name} is listed twice (run skipped)"} for name in names]
-    store.finish_sync_run(run_id, "partial", {}, errors, warnings=[f"push: {name.upper()} has no account" for name in names])
-    return run_id
-
-
-def test_the_journals_lines_naming_the_person_are_exported_and_lose_the_name_when_forgotten(
-        records_store: RecordsStore) -> None:
-    records_store.upsert_people(participants())
-    run_id = _journal_naming(records_store, ANNA, "Lukas Müller")
-
-    assert records_store.export_person(ANNA)["journal_mentions"] == [
-        {"run_id": run_id, "line": f"kvz-2026-01.csv:3: e-mail {ANNA} is listed twice (run skipped)"},
-        {"run_id": run_id, "line": f"push: {ANNA.upper()} has no account"}]
-    assert len(records_store.export_person(LUKAS)["journal_mentions"]) == 2  # by his full name
-
-    assert records_store.forget_person(ANNA)["journal_lines"] == 2
-    assert _text_columns_containing(records_store, ANNA) == []
-    run = records_store.get_sync_run(run_id)
-    assert run is not None
-    assert run.errors[0]["message"] == f"kvz-2026-01.csv:3: e-mail {FORGOTTEN} is listed twice (run skipped)"
-    assert run.warnings[0] == f"push: {FORGOTTEN} has no account"
-    assert "Lukas Müller" in run.errors[1]["message"]  # only the forgotten person's name goes
-
-
 def test_retention_purge_removes_personal_data_of_old_runs_only(records_store: RecordsStore) -> None:
     records_store.upsert_people(participants())
     old_course = course_snapshot()  # ended 2026-03-20
@@ -154,10 +125,8 @@ def test_retention_purge_removes_personal_data_of_old_runs_only(records_store: R
         recent.model_copy(update={"users": recent.users[:1], "completions": (), "feedback": (), "competency_ratings": ()})
     )
     answers_before = _answer_count(records_store)
-    journaled = records_store.get_sync_run(_journal_naming(records_store, ANNA, LUKAS))
 
     assert records_store.purge_older_than(12, now=NOW)["enrolments"] == 0
-    assert records_store.get_sync_run(journaled.id) == journaled  # nobody left: the journal is as it was
     counts = records_store.purge_older_than(6, now=NOW)
 
     assert counts["enrolments"] == 3
@@ -171,8 +140,6 @@ def test_retention_purge_removes_personal_data_of_old_runs_only(records_store: R
     assert remaining == [ANNA]
     assert enrolled == 1
     assert linked == 0
-    assert _text_columns_containing(records_store, LUKAS) == []  # the journal named him: it names him no more
-    assert _text_columns_containing(records_store, ANNA) == ["people.email", "sync_runs.errors", "sync_runs.warnings"]
 
 
 def test_zero_retention_keeps_everything(records_store: RecordsStore) -> None:

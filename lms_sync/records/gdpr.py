@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, exists, func, insert, or_, select, update
 
-from lms_sync.records import journal_mentions
 from lms_sync.records.errors import PersonNotFound
 from lms_sync.records.people import normalise_email
 from lms_sync.records.schema import (
@@ -127,13 +126,6 @@ def _competency_ratings(connection: Connection, person_id: int) -> list[dict[str
     return _records(connection, query)
 
 
-def _names(connection: Connection, person_id: int) -> list[str]:
-    """How the journal may name the person: their e-mail and their full name."""
-    email, first, last = connection.execute(
-        select(people.c.email, people.c.firstname, people.c.lastname).where(people.c.id == person_id)).one()
-    return [email, f"{first} {last}"] if first and last else [email]
-
-
 def export_person(connection: Connection, email: str) -> dict[str, Any]:
     """Everything stored about the person, JSON-serialisable (times as ISO 8601 strings)."""
     person_id = _person_id(connection, email)
@@ -152,7 +144,6 @@ def export_person(connection: Connection, email: str) -> dict[str, Any]:
         "activity_completion": _course_rows(connection, activity_completion, person_id),
         "feedback_responses": _feedback_responses(connection, person_id),
         "competency_ratings": _competency_ratings(connection, person_id),
-        "journal_mentions": journal_mentions.mentions(connection, _names(connection, person_id)),
     }
 
 
@@ -161,10 +152,8 @@ def forget_person(connection: Connection, email: str, now: datetime) -> dict[str
 
     Their Moodle accounts are remembered by number only (forgotten_accounts), so a later pull does not re-create them.
     Free-text answers are kept as written; a participant who named themselves in one must be handled by hand.
-    Journal lines naming them (by e-mail or full name) keep their words with the name replaced.
     """
     person_id = _person_id(connection, email)
-    journal_lines = journal_mentions.forget(connection, _names(connection, person_id))
     accounts = connection.execute(
         select(person_accounts.c.site_id, person_accounts.c.moodle_user_id).where(person_accounts.c.person_id == person_id)
     ).all()
@@ -183,7 +172,6 @@ def forget_person(connection: Connection, email: str, now: datetime) -> dict[str
         delete(person_accounts).where(person_accounts.c.person_id == person_id)
     ).rowcount
     counts["people"] = connection.execute(delete(people).where(people.c.id == person_id)).rowcount
-    counts["journal_lines"] = journal_lines
     return counts
 
 
@@ -198,8 +186,7 @@ def purge_older_than(connection: Connection, months: int, now: datetime) -> dict
     """Purge personal data of courses that ended more than `months` months before `now` (0 keeps everything).
 
     A course's age is its end date, else its start date; courses with neither are kept. Enrolments, completion and
-    ratings of those courses are deleted, their feedback responses unlinked, and people left with nothing are erased
-    (the journal's lines naming them too).
+    ratings of those courses are deleted, their feedback responses unlinked, and people left with nothing are erased.
     """
     if months <= 0:
         return {}
@@ -237,7 +224,5 @@ def _delete_people_without_records(connection: Connection, person_ids: set[int])
     still_referenced = or_(
         *(exists().where(table.c.person_id == people.c.id) for table in (*PERSONAL_TABLES, feedback_responses))
     )
-    leaving = connection.scalars(select(people.c.id).where(and_(people.c.id.in_(sorted(person_ids)), ~still_referenced)))
-    gone = sorted(leaving)
-    journal_mentions.forget(connection, [name for person_id in gone for name in _names(connection, person_id)])
-    return connection.execute(delete(people).where(people.c.id.in_(gone))).rowcount if gone else 0
+    query = delete(people).where(and_(people.c.id.in_(sorted(person_ids)), ~still_referenced))
+    return connection.execute(query).rowcount

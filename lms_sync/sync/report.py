@@ -87,7 +87,7 @@ class SyncReport:
     @property
     def push_warnings(self) -> list[str]:
         """Push's warnings as sync shows them; the journal keeps only these: the catalogue's warnings may name people
-        (a participant listed twice), and what names nobody needs no erasing."""
+        (a participant listed twice), and the journal is not erased with a person."""
         return [f"push: {warning}" for warning in self.push.warnings] if self.push is not None else []
 
     def journal_errors(self) -> list[dict[str, Any]]:
