@@ -73,3 +73,24 @@ def test_finishing_with_an_unknown_status_or_run_is_refused(records_store: Recor
         records_store.finish_sync_run(run_id, "done", {})
     with pytest.raises(LookupError):
         records_store.finish_sync_run(run_id + 1, "ok", {})
+
+
+def test_the_journal_keeps_messages_without_their_e_mail_addresses(records_store: RecordsStore) -> None:
+    """A catalogue error quotes a participant's address for the admin at the terminal; the journal, which outlives
+    every erasure, keeps the message and its file and line, not the address."""
+    run_id = records_store.start_sync_run("sync")
+    records_store.record_course_pull(
+        "https://moodle.example.org", 8, "bip-kvz-2026-02", START, None,
+        error="MoodleError: invaliduser (item: email=Jörg.O'Neill+bip@straße.example.org)", sync_run_id=run_id)
+    error = {"step": "catalogue", "run_id": "kvz-2026-02",
+             "message": "kvz-2026-02.csv:3: e-mail anna.schmidt@example.org is listed twice (also on line 2)"}
+    records_store.finish_sync_run(run_id, "partial", {}, [error], warnings=["push: 'p.wagner@example.org' has no account"])
+
+    run = records_store.get_sync_run(run_id)
+
+    assert run is not None
+    assert run.errors == [error | {"message": "kvz-2026-02.csv:3: e-mail (an e-mail address) is listed twice "
+                                              "(also on line 2)"}]
+    assert run.warnings == ["push: '(an e-mail address)' has no account"]
+    assert run.pulls[0].error == "MoodleError: invaliduser (item: email=(an e-mail address))"
+

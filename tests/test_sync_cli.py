@@ -123,6 +123,20 @@ def test_an_invalid_run_and_a_course_moodle_refuses_are_reported_and_the_other_r
     assert journal[0]["errors"] == summary["errors"]
 
 
+def test_the_journal_keeps_a_catalogue_error_without_the_address_it_quotes(world):
+    csv = world.catalogue / "sync-b.csv"
+    csv.write_text(csv.read_text(encoding="utf-8") + "Mira;Schulze;m.schulze@qm.example.org;QM;Verwaltung;nein\n",
+                   encoding="utf-8")
+    result = world.sync("sync", "--json")
+    assert result.exit_code == 1
+    [error] = json.loads(result.stdout)["errors"]
+    assert "e-mail m.schulze@qm.example.org is listed twice" in error["message"]  # the admin at the terminal sees it
+    journaled = json.loads(world.sync("runs", "--json").stdout)["runs"][0]
+    assert journaled["errors"] == [error | {"message": error["message"].replace("m.schulze@qm.example.org",
+                                                                                "(an e-mail address)")}]
+    assert "sync-b.csv:" in journaled["errors"][0]["message"] and "schulze" not in json.dumps(journaled)
+
+
 def test_quiet_prints_only_the_errors(world):
     world.fake.add_course("Fremder Kurs", "KVZ-sync-b", idnumber="someone-else")
     result = world.sync("sync", "--quiet")
