@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from lms_sync.records.errors import RecordsUnavailable
@@ -24,6 +24,7 @@ from lms_sync.records.schema import (
     enrolments,
     metadata,
     people,
+    pull_journal,
     schema_upgrades,
     sites,
 )
@@ -244,3 +245,16 @@ def test_migration_0007_downgrades_to_the_shortnames_alone(empty_records_url: st
     finally:
         engine.dispose()
     assert "role_ids" not in columns and sorted(kept) == ["editingteacher", "student", "student"]
+
+
+def test_migration_0008_downgrades_without_touching_the_courses_pulled(empty_records_url: str) -> None:
+    with RecordsStore.open(empty_records_url) as store:
+        run_id = store.start_sync_run("sync")
+        store.replace_course_snapshot(course_snapshot(), sync_run_id=run_id)
+        store.finish_sync_run(run_id, "ok", {}, warnings=["push: evaluation not private: …"])
+        with store.engine.begin() as connection:  # the records' own engine: SQLite enforces its foreign keys
+            command.downgrade(alembic_config(connection), "0007")
+            columns = {column["name"] for column in inspect(connection).get_columns("sync_runs")}
+            pulls = connection.scalar(select(func.count()).select_from(pull_journal))
+    assert "warnings" not in columns and pulls == 1
+
