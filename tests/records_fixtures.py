@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,12 +21,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 
 from lms_sync.records.migrate import head_revision
 from lms_sync.records.schema import metadata, schema_upgrades
 from lms_sync.records.store import RecordsStore
 
 POSTGRES_URL_ENV = "LMS_SYNC_TEST_POSTGRES_URL"
+_INSUFFICIENT_PRIVILEGE = "42501"
 
 
 @contextmanager
@@ -38,8 +41,22 @@ def postgres_database(base_url: str, prefix: str) -> Iterator[str]:
     try:
         yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(admin, name)
+
+
+def _drop_database(admin: Engine, name: str, attempts: int = 50) -> None:
+    """Drop `name`, ending the connections left to it. FORCE may not end an autovacuum worker that is busy on the new
+    database (it runs as the superuser: "must be a member of the role whose process is being terminated"), so a
+    refusal is tried again: the worker gives way to a waiting DROP within moments."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except ProgrammingError as error:
+            if getattr(error.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
         admin.dispose()
 
 
