@@ -32,6 +32,13 @@ class Workspace:
     warnings: list[str] = field(default_factory=list)
     failed_runs: set[str] = field(default_factory=set)
 
+    def skipped(self) -> list[tuple[str | None, str]]:
+        """(run id, problem) for each problem; the run is the one the problem line names ('[run ID]' at its end or
+        'run ID:' at its start), None for a problem of a whole file."""
+        return [(next((run_id for run_id in sorted(self.failed_runs)
+                       if problem.endswith(f"[run {run_id}]") or problem.startswith(f"run {run_id}:")), None), problem)
+                for problem in self.problems]
+
 
 def load_workspace(settings: Settings, *, catalogue: Path | None = None, templates_dir: Path | None = None,
                    run_ids: Sequence[str] = (), strict: bool = False) -> Workspace:

@@ -227,6 +227,10 @@ def test_bad_catalogue_entries_skip_only_their_runs(world, catalogue):
     assert "2027-herbst.toml:" in result.output and "gibt-es-nicht" in result.output
     built = {k for k in state(fake) if k.startswith("lms-sync-")}
     assert built == {"lms-sync-kvz-2027-01", "lms-sync-kvz-2027-02"}
+    journaled = json.loads(run_cli(config, "runs", "--json").output)["runs"][0]
+    assert journaled["status"] == "partial"
+    assert [(error["step"], error["run_id"]) for error in journaled["errors"]] == [("catalogue", "kvz-2027-03")]
+    assert "2027-herbst.toml:" in journaled["errors"][0]["message"] and "gibt-es-nicht" in journaled["errors"][0]["message"]
 
 
 def test_a_missing_blueprint_is_named_and_nothing_is_created(fake_moodle, catalogue, tmp_path):

@@ -149,9 +149,11 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
                       step=(lambda label: click.echo(f"… {label}", err=True)) if show_steps else (lambda label: None))
         entry.status = "partial" if workspace.problems or report.failures else "ok"
         entry.counts = {"planned": report.plan.counts(), "applied": dict(report.applied)}
-        entry.warnings = report.warnings  # not the catalogue's: they may name people (see SyncReport.push_warnings)
-        entry.errors = [{"step": "push", "run_id": None if run == "-" else run, "message": redact(message)}
-                        for run, messages in report.failures.items() for message in messages]
+        entry.warnings = report.warnings  # push's own; the catalogue's may name people (see SyncReport.push_warnings)
+        entry.errors = [{"step": "catalogue", "run_id": run, "message": f"{problem} (run skipped)"}
+                        for run, problem in workspace.skipped()]
+        entry.errors += [{"step": "push", "run_id": None if run == "-" else run, "message": redact(message)}
+                         for run, messages in report.failures.items() for message in messages]
     if as_json:
         payload = report.as_dict() | {"skipped": workspace.problems}
         click.echo(redact(json.dumps(payload, ensure_ascii=False, indent=2)))

@@ -70,8 +70,8 @@ def sync_command(app: AppContext, no_push: bool, no_pull: bool, quiet: bool, as_
     if as_json:
         click.echo(redact(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str)))
     elif quiet:  # a warning push gives (trainers reading a named evaluation) is a problem too, if no failure
-        for warning in report.push.warnings if report.push else []:
-            click.echo(redact(f"warning: push: {warning}"), err=True)
+        for warning in report.push_warnings:
+            click.echo(redact(f"warning: {warning}"), err=True)
         for failure in report.errors:
             click.echo(redact(f"error: {failure}"), err=True)
         if report.stopped:
@@ -105,7 +105,7 @@ def runs_group(ctx: click.Context, limit: int, as_json: bool) -> None:
 @json_option
 @pass_app
 def runs_show_command(app: AppContext, run_id: int, as_json: bool) -> None:
-    """Everything journaled about run RUN_ID: steps' counts, errors per workshop run, courses pulled."""
+    """Everything journaled about run RUN_ID: steps' counts, errors per workshop run, warnings, courses pulled."""
     with open_records(app) as store:
         run = store.get_sync_run(run_id)
     if run is None:

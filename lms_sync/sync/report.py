@@ -86,8 +86,8 @@ class SyncReport:
 
     @property
     def push_warnings(self) -> list[str]:
-        """Push's warnings as sync shows them; the journal keeps only these: the catalogue's warnings may name people
-        (a participant listed twice), and the journal is not erased with a person."""
+        """Push's warnings, prefixed as sync shows them. Only these are journaled: a catalogue warning may name a
+        person (one listed twice under two addresses), and the journal is kept when a person is erased."""
         return [f"push: {warning}" for warning in self.push.warnings] if self.push is not None else []
 
     def journal_errors(self) -> list[dict[str, Any]]:

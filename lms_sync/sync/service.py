@@ -148,8 +148,8 @@ class _Sync:
     def workspace(self) -> Workspace:
         workspace = load_workspace(self.settings)
         self.report.warnings = list(workspace.warnings)
-        for problem in workspace.problems:
-            self.fail("catalogue", _run_named_in(problem, workspace.failed_runs), f"{problem} (run skipped)")
+        for run_id, problem in workspace.skipped():
+            self.fail("catalogue", run_id, f"{problem} (run skipped)")
         return workspace
 
     def check(self, steps: Sequence[str]) -> None:
@@ -190,9 +190,3 @@ class _Sync:
             self.fail("pull", course.run_id, course.error or "failed")
         if report.aborted is not None:
             raise _Stop(f"during pull: {report.aborted}")
-
-
-def _run_named_in(problem: str, failed_runs: set[str]) -> str | None:
-    """The run a catalogue problem line belongs to: the workspace tags them '[run ID]' or starts them 'run ID:'."""
-    return next((run_id for run_id in sorted(failed_runs)
-                 if problem.endswith(f"[run {run_id}]") or problem.startswith(f"run {run_id}:")), None)
