@@ -38,12 +38,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"CI=true but {SHARED_ROOT} is missing: CI lays shared/ beside the repository")
 
 
+_MEMORY_NEEDED = 1 << 30
+"""free space /dev/shm must have for the suite's files (a run leaves about 70 MB; pytest keeps the last three)"""
+
+
 def _temporary_files_in_memory() -> None:
-    """tmp_path and tempfile write to /dev/shm (memory) unless TMPDIR says otherwise: the suite's thousands of SQLite
-    commits and files then cost no disk syncs and deletes, which test nothing (on the 2-core machine, 74-97 s in /tmp
-    against 50-63 s in /dev/shm). Workers inherit the base folder from the controller, which sets it here first."""
+    """tmp_path and tempfile write to /dev/shm (memory) unless TMPDIR, TEMP or TMP say otherwise or it is small (a
+    container's default is 64 MB): the suite's thousands of SQLite commits and files then cost no disk syncs and
+    deletes, which test nothing (on the 2-core machine, 74-97 s in /tmp against 50-63 s in /dev/shm). Workers inherit
+    the base folder from the controller, which sets it here first."""
     memory = Path("/dev/shm")
-    if "TMPDIR" not in os.environ and memory.is_dir() and os.access(memory, os.W_OK | os.X_OK):
+    if any(name in os.environ for name in ("TMPDIR", "TEMP", "TMP")) or not memory.is_dir():
+        return
+    free = os.statvfs(memory)
+    if os.access(memory, os.W_OK | os.X_OK) and free.f_bavail * free.f_frsize >= _MEMORY_NEEDED:
         tempfile.tempdir = str(memory)
 
 
