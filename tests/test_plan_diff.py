@@ -101,7 +101,8 @@ def test_offline_plan_creates_everything(courses):
     assert counts["import"] == len(courses)
     assert counts["enrol"] == participants + trainers
     assert counts["add"] == participants + sum(len(c.competencies) for c in courses)  # group members, course links
-    assert counts["post"] == len(courses)
+    assert counts["post"] == 0  # each course is still to be imported, so its dates wait, and the welcome post with them
+    assert all(run.notes[-1].startswith("the welcome post waits for the activity dates") for run in plan.runs)
     assert counts["unchanged"] == 0
     assert [c.key for c in plan.categories] == [c.idnumber for c in courses[0].categories]
 
@@ -228,6 +229,51 @@ def test_dates_wait_for_moodles_cron_and_a_time_of_day_no_move_can_fix_is_a_note
                for note in plan.runs[1].notes)
     new = diff(courses, ObservedSite.empty(), PUSH)
     assert all("wait for the import" in run.notes[0] for run in new.runs)
+
+
+def _without_welcome_post(site: ObservedSite, idnumber: str) -> ObservedCourse:
+    observed = site.courses[idnumber]
+    observed.post_subjects = set()
+    return observed
+
+
+def test_the_welcome_post_waits_while_the_dates_wait_for_the_import_or_moodles_cron(courses):
+    site = matching_site(courses)
+    _without_welcome_post(site, courses[0].idnumber).activity_events = []  # cron has not run since the import
+    _without_welcome_post(site, courses[1].idnumber).modules = []  # still to be imported
+    plan = diff(courses, site, PUSH)
+    assert [c.kind for run in plan.runs[:2] for c in run.changes if c.kind == "post"] == []
+    for run in plan.runs[:2]:
+        assert run.notes[-1] == ("the welcome post waits for the activity dates, so participants are not greeted "
+                                 "into a course showing placeholder dates: push again after Moodle's cron ran, or let "
+                                 "the nightly sync post it")
+    assert not any("welcome post" in note for note in plan.runs[2].notes)  # its post is there: nothing to say
+
+
+def test_the_push_that_moves_the_dates_posts_after_the_moves(courses):
+    observed = _without_welcome_post(site := matching_site(courses), courses[0].idnumber)
+    _dates_on_placeholder(observed, shift=72 * 365 * 86400)  # cron made the events on the blueprint's placeholder day
+    run = diff(courses, site, PUSH).runs[0]
+    assert [c.kind for c in run.changes] == ["date"] * 5 + ["post"]  # in the order push applies them
+    assert not any("welcome post" in note for note in run.notes)
+
+
+def test_a_course_without_dated_activities_is_welcomed_at_once(courses):
+    undated = [replace(course, dates=()) for course in courses]
+    plan = diff(undated, ObservedSite.empty(), PUSH)
+    assert plan.counts()["post"] == len(courses)
+    assert not any("welcome post" in note for run in plan.runs for note in run.notes)
+
+
+def test_dates_that_cannot_be_moved_for_other_reasons_do_not_hold_the_welcome_post(courses):
+    site = matching_site(courses)
+    missing = _without_welcome_post(site, courses[0].idnumber)
+    missing.modules = [m for m in missing.modules if m.name != "Akteurslandkarte meiner Kommune"]  # a trainer deleted it
+    _dates_on_placeholder(_without_welcome_post(site, courses[1].idnumber), shift=3600)  # the site's zone is off
+    plan = diff(courses, site, PUSH)
+    assert [[c.kind for c in run.changes] for run in plan.runs[:2]] == [["post"], ["post"]]
+    assert "'Akteurslandkarte meiner Kommune' (assign) is not in the course" in plan.runs[0].notes[0]
+    assert "site's default time zone" in plan.runs[1].notes[0]
 
 
 def test_a_group_mode_a_trainer_changed_and_moodles_forum_name_are_corrected(courses):

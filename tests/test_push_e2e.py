@@ -134,12 +134,21 @@ def test_first_push_builds_every_run_and_a_second_push_writes_nothing(world):
     assert ("j.hartmann@partizipation.example.org", 3) in course["enrolled"]
     assert len([1 for _, role in course["enrolled"] if role == 5]) == 11
     assert [len(members) for *_, members in course["groups"]] == [6, 5]
-    assert len(course["events"]) == 3 and len(course["posts"]) == 1
+    assert len(course["events"]) == 3 and course["posts"] == []  # not welcomed into placeholder dates
+    assert "the welcome post waits for the activity dates" in first.output
     assert fake.calls["core_course_import_course"] == 3
     assert fake.calls["core_course_create_courses"] == 1  # one array call for all three runs
     assert fake.calls["enrol_manual_enrol_users"] == 1
     linked = Counter(link.courseid for link in fake.site.course_competencies.values())
     assert sorted(linked.values()) == [6, 6, 6]  # the template's six course competencies, in each run course
+
+    fake.run_cron()
+    fake.reset_counters()
+    dated = run_cli(config, "push")
+    assert dated.exit_code == 0, dated.output
+    assert fake.calls["core_calendar_update_event_start_day"] == 9 and fake.calls["mod_forum_add_discussion"] == 3
+    after = state(fake)
+    assert len(after["lms-sync-kvz-2027-01"]["posts"]) == 1
 
     fake.reset_counters()
     second = run_cli(config, "push")
@@ -211,6 +220,37 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
         replay.crash_at(index)  # requests before `index` answered as in the uninterrupted push
         crashed = run_cli(config, "push")
         assert crashed.exit_code == 3, (index, crashed.output)
+        replay.recover()
+        resumed = run_cli(config, "push")
+        assert resumed.exit_code == 0, (index, resumed.output)
+        assert state(fake) == expected, f"crash before request {index} left a different end state"
+
+
+def test_a_crash_after_any_call_of_the_push_that_moves_the_dates_and_posts_leaves_no_twin_post(httpx_mock, catalogue,
+                                                                                               tmp_path):
+    """The welcome post goes out with the push after Moodle's cron, the one that moves the dates: crashed before any
+    of its requests and run again, it ends with the dates moved and exactly one welcome post per course."""
+    fake = FakeMoodle("5.0")
+    replay = CrashReplay(fake)
+    httpx_mock.add_callback(replay, is_reusable=True, is_optional=True)
+    seed_blueprint(fake)
+    seed_accounts(fake, catalogue)
+    config = write_config(fake, tmp_path, catalogue, seed_competency_scale(fake))
+    assert run_cli(config, "push").exit_code == 0
+    fake.run_cron()
+    records = tmp_path / "records.db"
+    before = tmp_path / "records-before.db"
+    shutil.copyfile(records, before)  # the records (and observation cache) the second push starts from
+    replay.record()
+    assert run_cli(config, "push").exit_code == 0
+    replay.stop()
+    expected = state(fake)
+    assert all(len(course["posts"]) == 1 for key, course in expected.items() if key.startswith("lms-sync-"))
+    assert any(b"mod_forum_add_discussion" in exchange.body for exchange in replay.exchanges)
+    for index in range(len(replay.exchanges)):
+        shutil.copyfile(before, records)
+        replay.crash_at(index)
+        assert run_cli(config, "push").exit_code == 3, index
         replay.recover()
         resumed = run_cli(config, "push")
         assert resumed.exit_code == 0, (index, resumed.output)

@@ -29,11 +29,14 @@ from tests.test_push_e2e import (
 
 @pytest.fixture
 def world(fake_moodle: FakeMoodle, catalogue: Path, tmp_path: Path) -> tuple[FakeMoodle, Path]:
-    """The example catalogue pushed once, on a site whose service lacks the batch function (every read counts)."""
+    """The example catalogue pushed, then after Moodle's cron pushed again (dates moved, welcome posts posted), on a
+    site whose service lacks the batch function (every read counts)."""
     seed_blueprint(fake_moodle)
     seed_accounts(fake_moodle, catalogue)
     config = write_config(fake_moodle, tmp_path, catalogue, seed_competency_scale(fake_moodle),
                           extra="batch_reads = false")
+    assert run_cli(config, "push").exit_code == 0
+    fake_moodle.run_cron()
     assert run_cli(config, "push").exit_code == 0
     fake_moodle.reset_counters()
     return fake_moodle, config

@@ -97,12 +97,22 @@ def test_an_import_whose_answer_is_lost_stops_the_push_and_the_rerun_imports_not
     _each_course_has_the_blueprint_once(fake)
 
 
+def _batched(fake: FakeMoodle) -> list[list[str]]:
+    return [[r["function"] for r in params["requests"]] for name, params in fake.requests if name == BATCH_FUNCTION]
+
+
+def _pushed_after_cron(fake: FakeMoodle, config: Path) -> None:
+    """The push after Moodle's cron made the activities' events: it moves their dates and posts the welcome posts."""
+    fake.run_cron()
+    assert run_cli(config, "push").exit_code == 0
+
+
 def test_competency_links_and_welcome_posts_go_into_batches(world) -> None:  # noqa: F811
     fake, config = world
     assert run_cli(config, "push").exit_code == 0
-    batched = [[r["function"] for r in params["requests"]] for name, params in fake.requests if name == BATCH_FUNCTION]
-    assert ["core_competency_add_competency_to_course"] * 18 in batched
-    assert ["mod_forum_add_discussion"] * 3 in batched
+    assert ["core_competency_add_competency_to_course"] * 18 in _batched(fake)
+    _pushed_after_cron(fake, config)
+    assert ["mod_forum_add_discussion"] * 3 in _batched(fake)
     assert not {"core_competency_add_competency_to_course", "mod_forum_add_discussion"} & {
         name for name, _ in fake.requests}
 
@@ -111,6 +121,7 @@ def test_without_the_batch_function_links_and_posts_are_single_calls(world) -> N
     fake, config = world
     fake.allowed_functions -= {BATCH_FUNCTION}
     assert run_cli(config, "push").exit_code == 0
+    _pushed_after_cron(fake, config)
     singles = Counter(name for name, _ in fake.requests)
     assert (singles["core_competency_add_competency_to_course"], singles["mod_forum_add_discussion"]) == (18, 3)
     _each_course_has_the_blueprint_once(fake)
@@ -118,6 +129,8 @@ def test_without_the_batch_function_links_and_posts_are_single_calls(world) -> N
 
 def test_a_batch_of_welcome_posts_whose_answer_is_lost_is_not_sent_again(world) -> None:  # noqa: F811
     fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    fake.run_cron()
     fake.inject("timeout", wsfunction="mod_forum_add_discussion")  # the batch was applied, its answer lost
     assert run_cli(config, "push").exit_code != 0
     assert run_cli(config, "push").exit_code == 0

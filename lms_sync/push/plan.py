@@ -197,8 +197,8 @@ def _group_changes(course: DesiredCourse, observed: ObservedCourse | None, user_
             "email": email, "group_idnumber": course.group_idnumber(number), "group_id": group_ids[number]}))
 
 
-def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
-                            prune: bool, ws_userid: int | None) -> None:
+def _event_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
+                   prune: bool, ws_userid: int | None) -> None:
     """Events are matched by name; an event lms-sync made whose name the catalogue no longer produces (a session
     was added or removed, so "Termin 2 von 3" became "Termin 2 von 2") is reused in time order instead of left as
     a stale twin. Events lms-sync did not make (a trainer's own) are never touched."""
@@ -220,10 +220,19 @@ def _event_and_post_changes(course: DesiredCourse, observed: ObservedCourse | No
             run.unchanged += 1
     if prune:
         run.changes += [Change("event", "delete", event.name, {"event_id": event.id}) for event in spare]
+
+
+def _post_change(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan, dates_wait: bool) -> None:
+    """The welcome post, once the activities show the run's dates: Moodle mails it to every participant, who should
+    not be greeted into a course still showing the blueprint's placeholder dates (due in 2099). A post already there
+    stays, whatever the dates."""
     if course.welcome is None:
         return
     if observed is not None and course.welcome.subject in observed.post_subjects:
         run.unchanged += 1
+    elif dates_wait:
+        run.notes.append("the welcome post waits for the activity dates, so participants are not greeted into a course "
+                         "showing placeholder dates: push again after Moodle's cron ran, or let the nightly sync post it")
     else:
         run.changes.append(Change("post", "post", course.welcome.subject, {
             "subject": course.welcome.subject, "message": course.welcome.message}))
@@ -274,19 +283,21 @@ def _brings_activities(observed: ObservedCourse | None, blueprint: ObservedCours
 
 
 def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
-                  blueprint: ObservedCourse | None) -> None:
-    """Moves of the activities' calendar events to their run's days (Moodle moves the activity's date with them).
+                  blueprint: ObservedCourse | None) -> bool:
+    """Moves of the activities' calendar events to their run's days (Moodle moves the activity's date with them);
+    True while dates wait for the import or for Moodle's cron.
 
     The events exist only once Moodle's cron has run after the import: until then the run gets a note and the next
-    push moves them. Of a feedback's two dates the one that keeps open before close is moved first.
+    push moves them. Of a feedback's two dates the one that keeps open before close is moved first. A date that
+    cannot be moved at all (its activity missing, its hour off) is noted, and does not count as waiting.
     """
     if not course.dates:
-        return
+        return False
     if observed is None or _brings_activities(observed, blueprint):
         run.notes.append(f"{len(course.dates)} activity dates wait for the import and then for Moodle's cron, which "
                          "creates the activities' calendar events (usually within minutes): push again afterwards, "
                          "or let the nightly sync move them")
-        return
+        return True
     waiting: list[str] = []
     moves: list[Change] = []
     for date in course.dates:
@@ -318,6 +329,7 @@ def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: R
         run.notes.append(f"dates wait for Moodle's cron to create the calendar events of {', '.join(waiting)} "
                          "(usually within minutes): push again afterwards, or let the nightly sync move them")
     run.changes += sorted(moves, key=lambda change: change.fields["round"])
+    return bool(waiting)
 
 
 def _cannot_create(course: DesiredCourse, site: ObservedSite, run: RunPlan) -> bool:
@@ -369,9 +381,10 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _course_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
         _group_changes(course, observed, user_ids, run, prune)
-        _event_and_post_changes(course, observed, run, prune, site.ws_userid)
+        _event_changes(course, observed, run, prune, site.ws_userid)
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
-        _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
+        dates_wait = _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
+        _post_change(course, observed, run, dates_wait)
     competency_changes(read, site, plan)
     course_ids = {idnumber: observed.course.id for idnumber, observed in site.courses.items()}
     rights = verdict(read, course_ids, site.capability_holders, plan.runs, push.teacher_role_id)
