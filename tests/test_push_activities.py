@@ -1,5 +1,5 @@
-"""Push after the import: activity dates moved to each run's days (once Moodle's cron made their calendar events),
-the announcements forum named as the template says, and group modes a trainer changed set back — all planned first."""
+"""Push after the import: dates moved to each run's days once Moodle's cron made their events, the welcome post held
+until then, the announcements forum named as the template says, group modes a trainer changed set back — all planned."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from lms_sync.moodle.functions import BATCH_FUNCTION
 from tests import test_push_e2e
 from tests.fake_moodle import FakeMoodle, operations
 from tests.fake_moodle.state import Assign, Feedback, Forum
@@ -34,7 +35,7 @@ def test_dates_are_moved_once_moodles_cron_made_their_events_and_a_second_push_w
     first = run_cli(config, "push")
     assert first.exit_code == 0, first.output
     assert "wait for the import and then for Moodle's cron" in first.output
-    assert fake.calls["core_calendar_update_event_start_day"] == 0
+    assert fake.calls["core_calendar_update_event_start_day"] == 0 and fake.calls["mod_forum_add_discussion"] == 0
     waiting = run_cli(config, "plan")
     assert "wait for Moodle's cron to create the calendar events" in waiting.output and "move date" not in waiting.output
 
@@ -45,7 +46,9 @@ def test_dates_are_moved_once_moodles_cron_made_their_events_and_a_second_push_w
     assert "~ move date of Evaluation des Workshops: open" in plan.output
     pushed = run_cli(config, "push", "--json")
     assert pushed.exit_code == 0, pushed.output
-    assert json.loads(pushed.output)["applied"]["core_calendar_update_event_start_day"] == 9  # 3 dates × 3 runs
+    applied = json.loads(pushed.output)["applied"]
+    assert applied["core_calendar_update_event_start_day"] == 9  # 3 dates × 3 runs
+    assert applied["mod_forum_add_discussion"] == 3  # the welcome posts, now that the dates are the runs'
 
     assign = _instances(fake, Assign)["Akteurslandkarte meiner Kommune"]
     feedback = _instances(fake, Feedback)["Evaluation des Workshops"]
@@ -89,3 +92,23 @@ def test_the_news_forum_gets_the_templates_name_and_a_trainers_group_mode_change
     assert fallklinik.groupmode == 1 and forums["Ankündigungen"].name == "Ankündigungen"  # type: ignore[attr-defined]
     fake.reset_counters()
     assert run_cli(config, "push").exit_code == 0 and fake.write_calls() == 0
+
+
+
+def test_a_refused_date_move_keeps_that_runs_welcome_post_back_until_a_push_moves_it(world) -> None:
+    fake, config = world
+    fake.allowed_functions -= {BATCH_FUNCTION}  # one call per move, so Moodle can refuse one of them
+    assert run_cli(config, "push").exit_code == 0
+    fake.run_cron()
+    fake.inject("exception", wsfunction="core_calendar_update_event_start_day", error={  # the first move Moodle refuses
+        "exception": "moodle_exception", "errorcode": "invalidrecord", "message": "Can't find data record in database."})
+    refused = run_cli(config, "push")
+    assert refused.exit_code == 1 and "FAILED kvz-2027-01" in refused.output, refused.output
+    posted = {course: len(pushed["posts"]) for course, pushed in test_push_e2e.state(fake).items()
+              if course.startswith("lms-sync-")}
+    assert posted == {"lms-sync-kvz-2027-01": 0, "lms-sync-kvz-2027-02": 1, "lms-sync-kvz-2027-03": 1}
+    fake.reset_counters()
+    assert run_cli(config, "push").exit_code == 0
+    # the refused move, and its run's second round (the feedback's other date), which the failure held back
+    assert fake.calls["core_calendar_update_event_start_day"] == 2 and fake.calls["mod_forum_add_discussion"] == 1
+    assert all(pushed["posts"] for course, pushed in test_push_e2e.state(fake).items() if course.startswith("lms-sync-"))
