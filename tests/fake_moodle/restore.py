@@ -11,14 +11,14 @@ import xml.etree.ElementTree as ET
 
 from tests.fake_moodle.operations import section_by_number
 from tests.fake_moodle.server import FakeMoodle
-from tests.fake_moodle.state import Course, CourseModule
+from tests.fake_moodle.state import Assign, Course, CourseModule
 
 NULL = "$@NULL@$"
 
 
 def restore_backup(fake: FakeMoodle, archive: bytes, *, category: int = 1) -> Course:
-    """A new course from `archive`: sections, activities with their completion tracking, feedback items; no news
-    forum, no idnumber.
+    """A new course from `archive`: sections, activities with their completion tracking and dates, feedback items; no
+    news forum, no idnumber.
 
     Moodle keeps a backup's idnumber only when the backup was made on the same site (restore_stepslib.php,
     is_samesite()); every blueprint is built outside Moodle, so the real site restores it with an empty idnumber.
@@ -53,15 +53,23 @@ def restore_backup(fake: FakeMoodle, archive: bytes, *, category: int = 1) -> Co
             items = [{"name": i.findtext("name"), "label": i.findtext("label"), "typ": i.findtext("typ"),
                       "presentation": i.findtext("presentation"), "required": i.findtext("required") == "1",
                       "options": i.findtext("options")} for i in instance.iter("item")]
-            fake.add_feedback(course.id, name, instance.findtext("anonymous") == "1", items, section=number)
+            fake.add_feedback(course.id, name, instance.findtext("anonymous") == "1", items, section=number,
+                              timeopen=_time(instance, "timeopen"), timeclose=_time(instance, "timeclose"))
         elif modname == "forum":
             fake.add_forum(course.id, name, section=number, type=instance.findtext("type") or "general")
+        elif modname == "assign":
+            fake.add_module(course.id, modname, name, section=number, kind=Assign, duedate=_time(instance, "duedate"))
         else:
             fake.add_module(course.id, modname, name, section=number)
         restored = max(fake.site.course_cms(course.id), key=lambda cm: cm.id)
         _track_completion(restored, module_xml, instance)
         restored.groupmode = int(module_xml.findtext("groupmode") or 0)  # as Moodle's restore keeps it
     return course
+
+
+def _time(instance: ET.Element, field: str) -> int:
+    """A date the backup holds for the activity (the blueprint's placeholder day); the restore keeps it."""
+    return int(instance.findtext(field) or 0)
 
 
 def _track_completion(cm: CourseModule, module_xml: ET.Element, instance: ET.Element) -> None:
