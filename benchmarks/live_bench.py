@@ -1,5 +1,5 @@
 """`python benchmarks/live_bench.py`: lms-sync against a real Moodle — first push (and the same push one request at a
-time on other runs), no-op re-push, and pull after participants answered; prints the numbers and PASS/FAIL per target.
+time on other runs), after cron the push that moves dates and posts, no-op re-push, pull; prints numbers and targets.
 
 The site is the one `../shared/moodle/up.sh` starts (its LMS_SYNC_LIVE_MOODLE_* variables) or `--url`/`--token-file`
 with `--moodle-dir` (setup and answers go through Moodle's PHP CLI, so it must run on the Moodle server). Every run
@@ -133,6 +133,12 @@ class _LiveWorld:
         if report.failures:
             raise RuntimeError(f"push failed: {report.failures}")
 
+    def cron(self) -> None:
+        """Moodle's adhoc tasks, as its cron runs them: the imports' refresh_mod_calendar_events_task."""
+        tasks = self.site.admin_cli("adhoc_task.php", "--execute")
+        if tasks.returncode != 0:
+            raise RuntimeError(f"adhoc_task.php failed: {tasks.stdout[-500:]} {tasks.stderr[-500:]}")
+
     def pull(self, client: MoodleClient, courses: list[DesiredCourse], records: Path) -> None:
         with RecordsStore.open(f"sqlite:///{records}") as store:
             report = pull_courses(client, store, run_targets(courses), catalogue_courses=courses,
@@ -148,7 +154,7 @@ class _LiveWorld:
 
 
 def run_benchmark(config: LiveConfig) -> LiveResult:
-    """Setup (not measured) and one warm-up run (categories, framework), then the five measured phases."""
+    """Setup (not measured) and one warm-up run (categories, framework), then the seven measured phases."""
     tag = uuid.uuid4().hex[:6]
     world = _LiveWorld(config, tag)
     result = LiveResult(tag, config.runs)
@@ -161,6 +167,13 @@ def run_benchmark(config: LiveConfig) -> LiveResult:
         lambda: world.push(one_at_a_time, sequential, sequential=True))
     client = _client(config, sequential=False)
     result.phases["first push"] = _measured("first push", client, lambda: world.push(client, concurrent))
+    progress("setup: Moodle's cron makes the imported activities' calendar events …")
+    world.cron()
+    result.phases["sequential push after cron"] = _measured(
+        "push after cron, one request at a time", one_at_a_time,
+        lambda: world.push(one_at_a_time, sequential, sequential=True))
+    result.phases["push after cron"] = _measured("push after cron (dates, welcome posts)", client,
+                                                 lambda: world.push(client, concurrent))
     result.phases["no-op re-push"] = _measured("no-op re-push", client, lambda: world.push(client, concurrent))
     result.course_ids = {"concurrent": world.course_ids(concurrent), "sequential": world.course_ids(sequential)}
     progress("setup: participants answer the evaluation (Moodle's feedback API) …")

@@ -1,5 +1,5 @@
-"""The fake Moodle agrees with the real one: one scenario (push, re-push, pull) against both, compared by what lms-sync
-sees — push's report, what it observes afterwards, a re-push, pull's report — with ids, times and costs left out."""
+"""The fake Moodle agrees with the real one: one scenario (push, cron, push, re-push, pull) against both, compared by what
+lms-sync sees — push's reports, what it observes afterwards, a re-push, pull's report — with ids, times and costs left out."""
 
 from __future__ import annotations
 
@@ -71,13 +71,20 @@ def _is_id_or_time(column: str) -> bool:
     return column == "id" or column.endswith(("_id", "_at", "id")) or "time" in column
 
 
-def scenario(config: Path) -> dict[str, Any]:
+def scenario(config: Path, cron: Callable[[], None]) -> dict[str, Any]:
     first = run_cli(config, "push", "--json")
+    cron()  # the imported activities' calendar events: the next push moves their dates, then posts the welcome post
+    dated = run_cli(config, "push", "--json")
     seen = observation(config)
     again = run_cli(config, "push", "--json")
     pulled = run_cli(config, "pull", "--all", "--json")
-    return {"push": (first["applied"], first["failures"]), "observed": seen,
-            "re-push": (again["applied"], again["failures"]), "pull": _without_ids_and_cost(pulled)}
+    return {"push": (first["applied"], first["failures"]), "after cron": (dated["applied"], dated["failures"]),
+            "observed": seen, "re-push": (again["applied"], again["failures"]), "pull": _without_ids_and_cost(pulled)}
+
+
+def live_cron(live: LiveMoodle) -> None:
+    tasks = live.admin_cli("adhoc_task.php", "--execute")
+    assert tasks.returncode == 0, tasks.stdout + tasks.stderr
 
 
 def _without_ids_and_cost(value: Any) -> Any:
@@ -111,8 +118,10 @@ def test_one_scenario_looks_the_same_on_the_fake_and_on_the_real_moodle(
     on_fake = write_config(tmp_path / "fake", FAKE_URL, token_file, catalogue, live_templates)
     on_live = write_config(tmp_path / "live", live_moodle.url, live_moodle.token_file, catalogue, live_templates)
 
-    expected, actual = scenario(on_fake), scenario(on_live)
+    expected, actual = scenario(on_fake, fake.run_cron), scenario(on_live, lambda: live_cron(live_moodle))
     assert actual["push"] == expected["push"]
+    assert actual["after cron"] == expected["after cron"]
+    assert expected["after cron"][0]["mod_forum_add_discussion"] == 1
     assert actual["observed"] == expected["observed"]
     assert actual["re-push"] == expected["re-push"] == ({}, {})
     assert actual["pull"] == expected["pull"]

@@ -1,7 +1,8 @@
 """The admin's whole journey on the real Moodle, through the CLI, each step checked in Moodle's own tables (issue 12).
 
-check → templates validate → blueprint build → restore_backup.php → adopt → verify → plan → push → no-op push →
-answers through Moodle → pull → reports → export/forget → two syncs at once. One test: the steps build on each other.
+check → templates validate → blueprint build → restore_backup.php → adopt → verify → plan → push → cron → push →
+no-op push → answers through Moodle → pull → reports → export/forget → two syncs at once. One test: the steps build on
+each other.
 """
 
 from __future__ import annotations
@@ -121,6 +122,14 @@ def _push(ws: Workspace, site: LiveMoodle, top: int, clash: int, note: dict[str,
         assert site.count("user_enrolments", "enrolid IN (SELECT id FROM {enrol} WHERE courseid = :c)",
                           {"c": course_id}) == people
         assert site.count("groups", "courseid = :c", {"c": course_id}) >= 1
+        assert site.count("forum_discussions", "course = :c", {"c": course_id}) == 0  # its dates wait for cron
+    tasks = site.admin_cli("adhoc_task.php", "--execute")  # the imports' refresh_mod_calendar_events_task
+    assert tasks.returncode == 0, tasks.stdout + tasks.stderr
+    started = time.monotonic()
+    dated = ws.cli("-v", "push")
+    note["push after cron"] = (round(time.monotonic() - started, 1), *_ledger(dated.output))
+    assert dated.exit_code == 1 and "core_calendar_update_event_start_day" in dated.output, dated.output
+    for course_id in ids:  # the dates moved, then the welcome post: one each
         assert site.count("forum_discussions", "course = :c", {"c": course_id}) == 1
     before = _snapshot(site, [*ids, clash])
     started = time.monotonic()

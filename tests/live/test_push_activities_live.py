@@ -1,6 +1,6 @@
-"""What push does to a run course's activities on the real Moodle 5.0 after the import: the dates moved to the run's
-days once Moodle's cron made the activities' calendar events, the announcements forum named as the template says,
-and a group mode a trainer switched off set back. Every assertion reads Moodle's database or its web services."""
+"""What push does to a run course's activities on the real Moodle 5.0 after the import: dates moved to the run's days
+once Moodle's cron made their calendar events and only then the welcome post, the announcements forum named as the
+template says, a group mode a trainer switched off set back. Every assertion reads Moodle's database or its web services."""
 
 from __future__ import annotations
 
@@ -50,11 +50,23 @@ def _dates(live: LiveMoodle, course_id: int) -> dict[str, str]:
                     f"{feedback['name']}: close": _berlin(feedback["timeclose"])}
 
 
-def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events(live_moodle: LiveMoodle,
-                                                                        pushed: PushedRun) -> None:
+def _announcements(live: LiveMoodle, course_id: int) -> list[str]:
+    """The subjects of the discussions in the course's announcements forum, as Moodle's forum web service lists them."""
+    [news] = [f for f in live.ws("mod_forum_get_forums_by_courses", courseids=[course_id]) if f["type"] == "news"]
+    return [d["subject"] for d in live.ws("mod_forum_get_forum_discussions", forumid=news["id"])["discussions"]]
+
+
+def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events_and_only_then_is_the_run_welcomed(
+        live_moodle: LiveMoodle, pushed: PushedRun) -> None:
+    settings = Settings.model_validate({"catalogue": {"path": str(pushed.ws.catalogue),
+                                                      "templates_dir": str(pushed.ws.root / "course_templates")}})
+    [course] = load_workspace(settings).courses
+    assert course.welcome is not None
     assert "wait for the import and then for Moodle's cron" in pushed.first_output
+    assert "the welcome post waits for the activity dates" in pushed.first_output
     assert set(_dates(live_moodle, pushed.course_id).values()) <= {"2099-01-04 23:59", "2099-01-04 18:00",
                                                                      "2099-01-18 23:59"}
+    assert _announcements(live_moodle, pushed.course_id) == []  # nobody was greeted into the placeholder dates
     tasks = live_moodle.admin_cli("adhoc_task.php", "--execute", REFRESH_TASK)
     assert tasks.returncode == 0, tasks.stdout + tasks.stderr
     plan = pushed.ws.cli("plan")
@@ -62,11 +74,10 @@ def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events(live_mood
 
     moved = pushed.ws.cli("push", "--json")
     assert moved.exit_code == 0, moved.output
-    assert json.loads(moved.output)["applied"]["core_calendar_update_event_start_day"] == 5
+    applied = json.loads(moved.output)["applied"]
+    assert (applied["core_calendar_update_event_start_day"], applied["mod_forum_add_discussion"]) == (5, 1)
+    assert _announcements(live_moodle, pushed.course_id) == [course.welcome.subject]
 
-    settings = Settings.model_validate({"catalogue": {"path": str(pushed.ws.catalogue),
-                                                      "templates_dir": str(pushed.ws.root / "course_templates")}})
-    [course] = load_workspace(settings).courses
     wanted = {f"{d.activity}: {d.eventtype}": _berlin(d.timestamp) for d in course.dates}
     assert _dates(live_moodle, pushed.course_id) == wanted
     assert wanted["Akteurslandkarte meiner Kommune: due"] == "2027-03-03 23:59"
@@ -83,6 +94,7 @@ def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events(live_mood
 
     again = pushed.ws.cli("push")
     assert "core_calendar_update_event_start_day" not in again.output and "nothing (Moodle already matches)" in again.output
+    assert _announcements(live_moodle, pushed.course_id) == [course.welcome.subject]
 
 
 def test_the_news_forum_is_named_by_the_template_and_a_trainers_group_mode_change_is_set_back(
