@@ -40,7 +40,8 @@ class SiteWithoutRollback(Site):
 
 
 def seed_blueprint(fake: FakeMoodle, template: CourseTemplate) -> None:
-    """The blueprint course as an admin restores it from `lms-sync blueprint build`: sections, activities, evaluation."""
+    """The blueprint course as an admin restores it from `lms-sync blueprint build`: sections, activities, evaluation,
+    their dates on the placeholder day."""
     content = compile_blueprint(template)
     category = fake.add_category("Blueprints", idnumber="blueprints")
     course = fake.add_course(content.fullname, content.shortname, category=category.id, idnumber=content.idnumber,
@@ -52,13 +53,14 @@ def seed_blueprint(fake: FakeMoodle, template: CourseTemplate) -> None:
                                            completion=True, items=[
                                                {"typ": i.typ, "name": i.name, "label": i.label,
                                                 "presentation": i.presentation, "required": bool(i.required)}
-                                               for i in activity.items])
+                                               for i in activity.items],
+                                           timeopen=activity.open_at, timeclose=activity.close_at)
             # Handing in the evaluation completes the course: what the institute's certificates rest on.
             fake.site.courses[course.id].completion_cmids = [fake.site.cm_for("feedback", evaluation.id).id]
         elif activity.modname == "forum":
             fake.add_forum(course.id, activity.name, section=activity.section_number, type=activity.forum_type)
         elif activity.modname == "assign":
-            fake.add_assign(course.id, activity.name, section=activity.section_number)
+            fake.add_assign(course.id, activity.name, section=activity.section_number, duedate=activity.due_at)
         else:
             fake.add_module(course.id, str(activity.modname), activity.name, section=activity.section_number)
 

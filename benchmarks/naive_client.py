@@ -1,6 +1,6 @@
 """The naive baseline: a working sync client that makes one web-service call per entity, one call at a time —
-one course lookup per run, one user lookup per person, one enrolment / group / member / event call each, and a pull
-that reads course after course with one call per feedback, page and student.
+one course lookup per run, one user lookup per person, one enrolment / group / member / event / date call each, and a
+pull that reads course after course with one call per feedback, page and student.
 
 It goes through the same `MoodleClient.call` (encoding, HTTP stack, retries) as lms-sync and reaches the same end
 state; what it never does is batch several items into one request or run requests side by side.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lms_sync.config import PushSettings
-from lms_sync.moodle.api import completion, people
+from lms_sync.moodle.api import calendar, completion, people
 from lms_sync.moodle.api import feedback as feedback_api
 from lms_sync.moodle.api.people import ACTIVE_IDS_ONLY
 from lms_sync.moodle.client import MoodleClient
@@ -27,6 +27,7 @@ from lms_sync.records.store import RecordsStore
 from lms_sync.small_groups import allocate
 
 _FAR_FUTURE = 4102444800  # calendar reads need an upper bound
+_DAY_MOVE_REACH = 12 * 3600  # a date off by less than this is on its day already (a move keeps the time of day)
 _NO_COURSE_COMPLETION = {"nocriteriaset", "completionnotenabled"}
 
 
@@ -59,11 +60,12 @@ class NaiveClient:
             self._update_drift(course, found[0])
         else:
             course_id, is_new = self._create_course(course), True
-        self._contents(course, course_id, is_new)
+        sections = self._contents(course, course_id, is_new)
         self._enrol(course, course_id)
         self._groups(course, course_id, is_new)
         self._events(course, course_id, is_new)
-        self._welcome_post(course, course_id, is_new)
+        if not self._dates(course, course_id, is_new, sections):
+            self._welcome_post(course, course_id, is_new)
 
     def _category_id(self, categories: Sequence[DesiredCategory]) -> int:
         parent = 0
@@ -109,8 +111,9 @@ class NaiveClient:
                          importto=course_id, deletecontent=0)
         return self.client.call("core_course_get_contents", courseid=course_id)
 
-    def _contents(self, course: DesiredCourse, course_id: int, is_new: bool) -> None:
-        """Activities from the blueprint unless the course has them; then section names as the template says."""
+    def _contents(self, course: DesiredCourse, course_id: int, is_new: bool) -> list[dict[str, Any]]:
+        """Activities from the blueprint unless the course has them; then section names as the template says.
+        Returns the course's contents as read."""
         if is_new:
             sections = self._import(course, course_id)
         else:
@@ -124,6 +127,7 @@ class NaiveClient:
             if number < len(course.section_names) and text(section.get("name")) != course.section_names[number]:
                 self.client.call("core_update_inplace_editable", component=f"format_{course.format}",
                                  itemtype="sectionname", itemid=int(section["id"]), value=course.section_names[number])
+        return sections
 
     def _user_id(self, email: str) -> int:
         if email not in self._user_ids:
@@ -166,6 +170,30 @@ class NaiveClient:
                     "name": event.name, "description": event.description, "format": 1, "courseid": course_id,
                     "timestart": event.timestart, "timeduration": event.timeduration, "eventtype": "course",
                     "visible": 1}])
+
+    def _dates(self, course: DesiredCourse, course_id: int, is_new: bool, sections: list[dict[str, Any]]) -> bool:
+        """The activities' dates moved to the run's days, one call each; True while some wait for Moodle's cron, which
+        makes the activities' calendar events after an import (and the welcome post waits with them, as lms-sync's)."""
+        if is_new or not course.dates:
+            return bool(course.dates)  # just imported: no events yet
+        found = self.client.call("core_calendar_get_calendar_events", events={"courseids": [course_id]}, options={
+            "userevents": 0, "siteevents": 0, "timestart": 0, "timeend": _FAR_FUTURE})
+        events = {(e.modname, e.instance, e.eventtype): e for e in calendar.activity_events_from(found)}
+        instances = {(str(m.get("modname")), text(m.get("name"))): int(m["instance"])
+                     for section in sections for m in section.get("modules", [])}
+        waiting, moves = False, []
+        for date in course.dates:
+            instance = instances.get((date.modname, date.activity))
+            event = events.get((date.modname, instance, date.eventtype)) if instance is not None else None
+            if instance is not None and event is None:
+                waiting = True
+            elif event is not None and abs(event.timestart - date.timestamp) >= _DAY_MOVE_REACH:
+                # Moodle refuses a feedback that closes before it opens: moving earlier, "open" goes first.
+                moves.append((date.eventtype == ("close" if date.timestamp < event.timestart else "open"), event.id,
+                              date.timestamp))
+        for _, event_id, day in sorted(moves):
+            self.client.call("core_calendar_update_event_start_day", eventid=event_id, daytimestamp=day)
+        return waiting
 
     def _welcome_post(self, course: DesiredCourse, course_id: int, is_new: bool) -> None:
         if course.welcome is None:

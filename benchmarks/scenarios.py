@@ -1,7 +1,8 @@
-"""The benchmark's scenarios, each on its own fake Moodle: lms-sync's first push, no-op re-pushes and pull, and the
-naive client's push, re-push and pull. Each returns its measured phases and the end state it left, for comparison.
+"""The benchmark's scenarios, each on its own fake Moodle: lms-sync's first push, push after cron, no-op re-pushes and
+pull, and the naive client's pushes, re-push and pull. Each returns its measured phases and the end state it left.
 
-Preparation (seeding, and the pushes a re-push or pull starts from) runs without latency and is not measured.
+Preparation (seeding, Moodle's cron, and the pushes a re-push or pull starts from) runs without latency and is not
+measured.
 """
 
 from __future__ import annotations
@@ -95,9 +96,17 @@ class _World:
         if report.aborted is not None or report.failed:
             raise RuntimeError(f"lms-sync pull failed: {report.aborted or report.failed}")
 
+    def cron(self) -> None:
+        """Moodle's cron after the imports: the activities' calendar events, which the next push moves (not timed)."""
+        progress(f"{self.who}: Moodle's cron makes the imported activities' calendar events …")
+        self.fake.run_cron()
+
     def prepare_pull(self) -> None:
-        """The state both pulls start from: lms-sync's push (same ids on both fakes), then answers and completion."""
-        progress(f"{self.who}: preparing the pull (lms-sync's push and the answers, no latency) …")
+        """The state both pulls start from: lms-sync's pushes before and after cron (same ids on both fakes), then
+        answers and completion."""
+        progress(f"{self.who}: preparing the pull (lms-sync's pushes and the answers, no latency) …")
+        self.lms_push(self.client())
+        self.cron()
         self.lms_push(self.client())
         seed_responses(self.fake, self.courses, self.config.respondents)
 
@@ -122,12 +131,15 @@ def _by_position(evaluation: CourseEvaluation) -> CourseEvaluation:
 
 
 def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome:
-    """First push, no-op re-push (batched reads, then without the batch function, then that again with an empty
-    observation cache, as on a new machine), pull — one fake and one records database throughout."""
+    """First push, Moodle's cron, the push that moves the dates and posts, no-op re-push (batched reads, then without
+    the batch function, then that again with an empty observation cache, as on a new machine), pull — one fake and one
+    records database throughout."""
     world = _World(config, "lms-sync")
     with RecordsStore.open(f"sqlite:///{records_dir / 'lms-sync.db'}") as store:
         cache = ObservationCache(store.engine, world.fake.url)
         first, _ = world.measured("first push", client := world.client(), lambda: world.lms_push(client, cache))
+        world.cron()
+        dated, _ = world.measured("push after cron", client := world.client(), lambda: world.lms_push(client, cache))
         state = world.state()
         again, _ = world.measured("no-op re-push", client := world.client(), lambda: world.lms_push(client, cache))
         unbatched, _ = world.measured("no-op re-push, batch_reads=False", client := world.client(batch_reads=False),
@@ -139,19 +151,24 @@ def lms_sync_scenario(config: BenchConfig, records_dir: Path) -> ScenarioOutcome
         seed_responses(world.fake, world.courses, config.respondents)
         pulled, _ = world.measured("pull", client := world.client(), lambda: world.lms_pull(client, store))
         records = _records(store)
-    return ScenarioOutcome([first, again, unbatched, cold, pulled], state, records)
+    return ScenarioOutcome([first, dated, again, unbatched, cold, pulled], state, records)
 
 
 def naive_push_scenario(config: BenchConfig) -> ScenarioOutcome:
+    """The naive client's first push, Moodle's cron, and its push that moves the dates and posts."""
     world = _World(config, "naive")
     result, _ = world.measured("first push", (naive := world.naive()).client, lambda: naive.push(world.courses))
-    return ScenarioOutcome([result], world.state())
+    world.cron()
+    dated, _ = world.measured("push after cron", (naive := world.naive()).client, lambda: naive.push(world.courses))
+    return ScenarioOutcome([result, dated], world.state())
 
 
 def naive_repush_scenario(config: BenchConfig) -> ScenarioOutcome:
-    """The naive client's re-push of an unchanged catalogue, over the state its own first push left."""
+    """The naive client's re-push of an unchanged catalogue, over the state its own pushes before and after cron left."""
     world = _World(config, "naive")
-    progress("naive: preparing its re-push (its own first push, no latency) …")
+    progress("naive: preparing its re-push (its own pushes before and after cron, no latency) …")
+    world.naive().push(world.courses)
+    world.cron()
     world.naive().push(world.courses)
     result, _ = world.measured("no-op re-push", (naive := world.naive()).client, lambda: naive.push(world.courses))
     return ScenarioOutcome([result], world.state())

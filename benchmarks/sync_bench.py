@@ -91,9 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     startup = measure_startup(config.startup_repeats)
     with tempfile.TemporaryDirectory(prefix="lms-sync-bench-") as records_dir:
         lms, naive = run_scenarios(config, Path(records_dir))
-    first_push, repush, unbatched, cold, pull = lms.phases
-    m = Measurements(first_push, repush, unbatched, cold, pull, naive[0].phases[0], naive[1].phases[0],
-                     naive[2].phases[0])
+    first_push, after_cron, repush, unbatched, cold, pull = lms.phases
+    naive_first_push, naive_after_cron = naive[0].phases
+    m = Measurements(first_push, after_cron, repush, unbatched, cold, pull, naive_first_push, naive_after_cron,
+                     naive[1].phases[0], naive[2].phases[0])
     print(f"lms-sync benchmark: {config.runs} runs × {config.participants} participants + 2 trainers; fake Moodle 5.0 "
           f"answering after {config.latency * 1000:g} ms per request; concurrency {config.concurrency}; "
           f"max_form_fields {config.max_form_fields}; {config.respondents} named + {config.respondents} anonymous "

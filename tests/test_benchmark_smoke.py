@@ -22,6 +22,8 @@ from benchmarks.sync_bench import check_end_states, main
 TINY = BenchConfig(runs=2, participants=8, latency=0.0)
 PEOPLE = 2 * (8 + 2)
 FAST_START = Startup(bare=0.02, help=0.05, version=0.05)
+PLACEHOLDER_DAY = 4070908800  # 2099-01-01, before the blueprint's placeholder day
+MOVES_AND_POSTS = ("core_calendar_update_event_start_day", "mod_forum_add_discussion")
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,8 @@ def test_naive_client_and_lms_sync_end_in_the_same_site_and_records(outcomes) ->
     assert sorted(courses) == ["lms-sync-bench-001", "lms-sync-bench-002"]
     course = courses["lms-sync-bench-001"]
     assert len(course["enrolments"]) == 10 and [len(members) for *_, members in course["groups"]] == [4, 4]
-    assert len(course["events"]) == 2 and len(course["posts"]) == 1
+    assert len(course["events"]) == 2 + 5 and len(course["posts"]) == 1  # 2 sessions; 5 activity dates, moved
+    assert max(timestart for _, _, timestart, _ in course["events"]) < PLACEHOLDER_DAY  # none left in 2099
     assert naive_push.pushed_state == lms.pushed_state == naive_repush.pushed_state
     participation, evaluations = lms.records
     assert len(participation) == PEOPLE
@@ -49,10 +52,17 @@ def test_naive_client_and_lms_sync_end_in_the_same_site_and_records(outcomes) ->
 
 def test_each_client_keeps_its_call_pattern(outcomes) -> None:
     lms, (naive_push, naive_repush, naive_pull) = outcomes
-    first, repush, unbatched, cold, pull = lms.phases
+    dated_naive = naive_push.phases[1]
+    first, dated, repush, unbatched, cold, pull = lms.phases
     assert first.calls["enrol_manual_enrol_users"] == (1, 0)
     assert naive_push.phases[0].calls["enrol_manual_enrol_users"] == (PEOPLE, 0)
     assert naive_push.phases[0].calls["core_group_add_group_members"] == (16, 0)
+    # Nobody is welcomed before the dates are the run's: after cron, 5 dates per run moved, then the post.
+    assert "mod_forum_add_discussion" not in first.calls and "mod_forum_add_discussion" not in naive_push.phases[0].calls
+    assert {name: calls for name, (_, calls) in dated.calls.items() if name in MOVES_AND_POSTS} == {
+        "core_calendar_update_event_start_day": 10, "mod_forum_add_discussion": 2}
+    assert {name: dated_naive.calls[name] for name in MOVES_AND_POSTS} == {
+        "core_calendar_update_event_start_day": (10, 0), "mod_forum_add_discussion": (2, 0)}
     assert repush.write_calls == 0 and unbatched.write_calls == 0 and cold.write_calls == 0
     # The observation cache spares one contents read per course and one discussions read per forum; without it the
     # blueprint's contents and the questionnaires' items are read too (was each import complete?).
@@ -80,7 +90,7 @@ def test_a_naive_client_that_misses_work_is_caught(outcomes) -> None:
 
 def test_a_missed_target_fails_the_benchmark_and_scale_targets_wait_for_the_documented_size(outcomes) -> None:
     lms, (naive_push, naive_repush, naive_pull) = outcomes
-    measured = Measurements(*lms.phases, naive_push.phases[0], naive_repush.phases[0], naive_pull.phases[0])
+    measured = Measurements(*lms.phases, *naive_push.phases, naive_repush.phases[0], naive_pull.phases[0])
     assert verdict(targets(measured, TINY, FAST_START)) == 0
     writing = replace(measured, lms_repush=replace(measured.lms_repush, write_calls=1))
     missed = targets(writing, TINY, FAST_START)
