@@ -170,9 +170,9 @@ def run_benchmark(config: LiveConfig) -> LiveResult:
     progress("setup: Moodle's cron makes the imported activities' calendar events …")
     world.cron()
     result.phases["sequential push after cron"] = _measured(
-        "push after cron, one request at a time", one_at_a_time,
+        "after cron, one request at a time", one_at_a_time,
         lambda: world.push(one_at_a_time, sequential, sequential=True))
-    result.phases["push after cron"] = _measured("push after cron (dates, welcome posts)", client,
+    result.phases["push after cron"] = _measured("after cron (dates, welcome posts)", client,
                                                  lambda: world.push(client, concurrent))
     result.phases["no-op re-push"] = _measured("no-op re-push", client, lambda: world.push(client, concurrent))
     result.course_ids = {"concurrent": world.course_ids(concurrent), "sequential": world.course_ids(sequential)}
