@@ -276,6 +276,20 @@ def test_dates_that_cannot_be_moved_for_other_reasons_do_not_hold_the_welcome_po
     assert "site's default time zone" in plan.runs[1].notes[0]
 
 
+def test_events_still_missing_hours_after_the_import_warn_that_moodles_cron_does_not_run(courses):
+    site = matching_site(courses)
+    site.observed_at = 1_900_000_000
+    for observed, hours in ((site.courses[courses[0].idnumber], 7), (site.courses[courses[1].idnumber], 1)):
+        observed.activity_events = []  # cron has not made them since the import
+        observed.course = replace(observed.course, timecreated=site.observed_at - hours * 3600)
+    [warning] = [warning for warning in diff(courses, site, PUSH).warnings if "cron" in warning]
+    assert warning.startswith(f"Moodle's cron seems not to run: the activities' calendar events of run(s) "
+                              f"{courses[0].run_id} are still missing more than 6 hours after their courses were made")
+    assert "welcome posts wait" in warning and "Task processing" in warning
+    site.courses[courses[0].idnumber].activity_events = matching_site(courses).courses[courses[0].idnumber].activity_events
+    assert not any("cron" in warning for warning in diff(courses, site, PUSH).warnings)  # cron ran at last
+
+
 def test_a_group_mode_a_trainer_changed_and_moodles_forum_name_are_corrected(courses):
     site = matching_site(courses)
     course = site.courses[courses[0].idnumber]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -79,7 +80,7 @@ def observe(client: MoodleClient, wanted: Sequence[DesiredCourse], *, cache: Obs
     `cache` saves re-reading contents and discussions Moodle reports unchanged; `all_groups` reads every group of
     every run course (for pruning), not only the groups that have members.
     """
-    site = ObservedSite(ws_userid=int(client.site_info()["userid"]))
+    site = ObservedSite(ws_userid=int(client.site_info()["userid"]), observed_at=int(time.time()))
     site.categories = _usable_categories(courses.categories_from(ask(client, courses.categories())), wanted)
     _find_courses(client, site, wanted)
     runs = [site.courses[c.idnumber] for c in _readable(site, wanted) if c.idnumber in site.courses]

@@ -117,6 +117,8 @@ class ObservedSite:
     named questionnaire (capability "": everyone enrolled), asked along with the enrolled users where the service
     offers the all-courses listing; no part of the fingerprint, as push writes nothing after it"""
     offline: bool = False
+    observed_at: int = 0
+    """Unix time of the observation (0: not known); no part of the fingerprint"""
 
     @classmethod
     def empty(cls) -> ObservedSite:

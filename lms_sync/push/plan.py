@@ -360,6 +360,7 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
     read = [course for course in courses if course.idnumber not in site.read_failures]
     plan.categories, plan.category_ids = _category_changes(read, site)
     plan.users, unusable = _user_changes(read, site, push, plan)
+    overdue: list[str] = []
     for course in courses:
         run = RunPlan(course.run_id, course.idnumber)
         plan.runs.append(run)
@@ -385,11 +386,31 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         dates_wait = _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         _post_change(course, observed, run, dates_wait)
+        if dates_wait and _cron_overdue(observed, site):
+            overdue.append(course.run_id)
     competency_changes(read, site, plan)
     course_ids = {idnumber: observed.course.id for idnumber, observed in site.courses.items()}
     rights = verdict(read, course_ids, site.capability_holders, plan.runs, push.teacher_role_id)
     plan.warnings, plan.evaluation_unknown = rights.warnings, rights.unknown
+    if overdue:
+        plan.warnings.append(
+            f"Moodle's cron seems not to run: the activities' calendar events of run(s) {', '.join(overdue)} are "
+            f"still missing more than {CRON_OVERDUE_SECONDS // 3600} hours after their courses were made, so their "
+            "dates stay on the blueprint's placeholder day and their welcome posts wait; check Site administration › "
+            "Server › Tasks › Task processing (admin/cli/cron.php should run every minute)")
     return plan
+
+
+CRON_OVERDUE_SECONDS = 6 * 3600
+"""how long after its course was made a run's activity events may be missing before push says cron does not run
+(a working cron makes them within minutes of the import)"""
+
+
+def _cron_overdue(observed: ObservedCourse | None, site: ObservedSite) -> bool:
+    """The run's course exists with its activities, but Moodle's cron has not made their events for hours."""
+    if observed is None or not observed.content_modules() or not observed.course.timecreated:
+        return False
+    return site.observed_at - observed.course.timecreated > CRON_OVERDUE_SECONDS
 
 
 def _not_read(why: str) -> str:

@@ -67,10 +67,17 @@ def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events_and_only_
     assert set(_dates(live_moodle, pushed.course_id).values()) <= {"2099-01-04 23:59", "2099-01-04 18:00",
                                                                      "2099-01-18 23:59"}
     assert _announcements(live_moodle, pushed.course_id) == []  # nobody was greeted into the placeholder dates
+    # Hours without cron are said as a warning (sync --quiet prints it): the course as if made 7 hours ago.
+    live_moodle.php(f"$DB->set_field('course', 'timecreated', time() - 7 * 3600, ['id' => {pushed.course_id}]);"
+                    " return 1;")
+    waiting = json.loads(pushed.ws.cli("plan", "--json").output)["warnings"]
+    assert any(w.startswith("Moodle's cron seems not to run: the activities' calendar events of run(s) ")
+               for w in waiting), waiting
     tasks = live_moodle.admin_cli("adhoc_task.php", "--execute", REFRESH_TASK)
     assert tasks.returncode == 0, tasks.stdout + tasks.stderr
     plan = pushed.ws.cli("plan")
     assert "Sun 2099-01-04 23:59 → Wed 2027-03-03 23:59 (Europe/Berlin)" in plan.output, plan.output
+    assert "cron seems not to run" not in plan.output
 
     moved = pushed.ws.cli("push", "--json")
     assert moved.exit_code == 0, moved.output

@@ -43,6 +43,8 @@ class Course:
     categoryid: int
     cacherev: int = 0
     """Moodle's revision of the course's sections and modules (5.0 sends it; 4.5 does not: 0)"""
+    timecreated: int = 0
+    """when Moodle made the course (both versions send it; 0 if not)"""
 
 
 def categories() -> Call:

@@ -6,6 +6,7 @@ its own news forum, and an import brings the blueprint's sections and activities
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from tests.fake_moodle import operations
@@ -116,9 +117,11 @@ def create_courses(fake: FakeMoodle, params: dict[str, Any]) -> list[dict[str, A
         options = _format_options(wanted)
         numsections = options.pop("numsections", wanted.get("numsections"))
         fields = {key: wanted[key] for key in _UPDATABLE if key in wanted and key not in ("fullname", "shortname")}
+        # Stamped with the real clock, as Moodle stamps a new course with its own: push compares it with the time of
+        # its observation (how long cron has been missing); the fake's fixed clock would age every course by days.
         course = operations.create_course(
             fake.site, category=wanted["categoryid"], fullname=wanted["fullname"], shortname=wanted["shortname"],
-            numsections=numsections, format_options=options, **fields,
+            numsections=numsections, format_options=options, timecreated=int(time.time()), **fields,
         )
         created.append({"id": course.id, "shortname": course.shortname})
     return created
