@@ -112,3 +112,18 @@ def test_a_refused_date_move_keeps_that_runs_welcome_post_back_until_a_push_move
     # the refused move, and its run's second round (the feedback's other date), which the failure held back
     assert fake.calls["core_calendar_update_event_start_day"] == 2 and fake.calls["mod_forum_add_discussion"] == 1
     assert all(pushed["posts"] for course, pushed in test_push_e2e.state(fake).items() if course.startswith("lms-sync-"))
+
+
+def test_a_hidden_activitys_date_is_moved_too_and_does_not_hold_the_welcome_post(world) -> None:
+    fake, config = world
+    assert run_cli(config, "push").exit_code == 0
+    course = next(c for c in fake.site.courses.values() if c.idnumber == RUN)
+    [cm] = [cm for cm in fake.site.course_cms(course.id) if cm.modname == "assign"
+            and fake.site.instance(cm).name == "Akteurslandkarte meiner Kommune"]
+    cm.visible = 0  # a trainer hides it until the workshop starts; Moodle's calendar leaves its event out by default
+    fake.run_cron()
+    pushed = run_cli(config, "push", "--json")
+    assert pushed.exit_code == 0, pushed.output
+    assert json.loads(pushed.output)["applied"]["mod_forum_add_discussion"] == 3
+    assign = _instances(fake, Assign)["Akteurslandkarte meiner Kommune"]
+    assert isinstance(assign, Assign) and _berlin(assign.duedate) == "2027-03-03 23:59"

@@ -44,9 +44,11 @@ class ActivityEvent:
 
 
 def course_events(course_ids: Sequence[int]) -> Call:
+    """The courses' events, hidden ones too: a hidden activity's date has an event as well (Moodle leaves them out by
+    default), and push would otherwise wait for ever for cron to make it."""
     return "core_calendar_get_calendar_events", {
         "events": {"courseids": list(course_ids)},
-        "options": {"userevents": 0, "siteevents": 0, "timestart": 0, "timeend": _FAR_FUTURE}}
+        "options": {"userevents": 0, "siteevents": 0, "timestart": 0, "timeend": _FAR_FUTURE, "ignorehidden": 0}}
 
 
 def course_events_from(answer: dict[str, Any]) -> list[Event]:
