@@ -279,15 +279,44 @@ def test_dates_that_cannot_be_moved_for_other_reasons_do_not_hold_the_welcome_po
 def test_events_still_missing_hours_after_the_import_warn_that_moodles_cron_does_not_run(courses):
     site = matching_site(courses)
     site.observed_at = 1_900_000_000
-    for observed, hours in ((site.courses[courses[0].idnumber], 7), (site.courses[courses[1].idnumber], 1)):
+    made, changed = 7 * 3600, 1 * 3600  # hours ago
+    for observed, (created, revised) in zip([site.courses[c.idnumber] for c in courses],
+                                            [(made, made), (changed, changed), (made, changed)], strict=True):
         observed.activity_events = []  # cron has not made them since the import
-        observed.course = replace(observed.course, timecreated=site.observed_at - hours * 3600)
+        observed.course = replace(observed.course, timecreated=site.observed_at - created,
+                                  cacherev=site.observed_at - revised)  # 5.0's revision of the contents: a time
     [warning] = [warning for warning in diff(courses, site, PUSH).warnings if "cron" in warning]
     assert warning.startswith(f"Moodle's cron seems not to run: the activities' calendar events of run(s) "
-                              f"{courses[0].run_id} are still missing more than 6 hours after their courses were made")
+                              f"{courses[0].run_id} are still missing more than 6 hours after their courses last "
+                              "changed")
     assert "welcome posts wait" in warning and "Task processing" in warning
     site.courses[courses[0].idnumber].activity_events = matching_site(courses).courses[courses[0].idnumber].activity_events
     assert not any("cron" in warning for warning in diff(courses, site, PUSH).warnings)  # cron ran at last
+
+
+def test_a_welcomed_run_missing_an_activity_is_not_imported_again_which_would_delete_the_participants_work(courses):
+    site = matching_site(courses)
+    observed = site.courses[courses[0].idnumber]
+    site.blueprints[courses[0].blueprint_idnumber].modules = observed.content_modules()  # what the import brought
+    observed.modules = [m for m in observed.modules if m.name != "Akteurslandkarte meiner Kommune"]  # a trainer deleted it
+    run = diff(courses, site, PUSH).runs[0]
+    assert [c for c in run.changes if c.kind == "content"] == []
+    assert "the course lacks 1 assign of the blueprint: not imported again, since the run was welcomed" in run.notes[0]
+    _without_welcome_post(site, courses[0].idnumber)  # never welcomed: a crash cut its import off, repair it
+    assert [c.action for c in diff(courses, site, PUSH).runs[0].changes if c.kind == "content"] == ["repair"]
+
+
+def test_a_run_being_repaired_does_not_warn_that_cron_does_not_run(courses):
+    site = matching_site(courses)
+    site.observed_at = 1_900_000_000
+    observed = _without_welcome_post(site, courses[0].idnumber)
+    site.blueprints[courses[0].blueprint_idnumber].modules = observed.content_modules()
+    observed.modules = observed.modules[:1]  # a crash cut the import off, days ago
+    observed.activity_events = []
+    observed.course = replace(observed.course, timecreated=site.observed_at - 3 * 86400, cacherev=0)
+    plan = diff(courses, site, PUSH)
+    assert [c.action for c in plan.runs[0].changes if c.kind == "content"] == ["repair"]
+    assert not any("cron" in warning for warning in plan.warnings)
 
 
 def test_a_group_mode_a_trainer_changed_and_moodles_forum_name_are_corrected(courses):

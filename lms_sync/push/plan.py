@@ -129,9 +129,13 @@ def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run:
     if not observed.content_modules():
         _import_changes(course, blueprint, run)
         return
-    if missing := observed.missing_after_import(blueprint):
+    if missing := _to_repair(course, observed, blueprint):
         _repair_changes(course, observed, blueprint, missing, run)
         return
+    if lacking := observed.missing_after_import(blueprint):
+        run.notes.append(f"the course lacks {', '.join(lacking)} of the blueprint: not imported again, since the run "
+                         "was welcomed (its import was complete, so a trainer removed them) and a repair would delete "
+                         "the participants' work; add them in Moodle if they are wanted")
     run.unchanged += 1
     for section in observed.sections:
         if section.number < len(course.section_names) and section.name != course.section_names[section.number]:
@@ -245,7 +249,7 @@ def _activity_changes(course: DesiredCourse, observed: ObservedCourse | None, ru
     A course still to be imported gets the blueprint's group modes with its activities, so those are compared;
     its own forum, made with the course, and its activities get their ids once they exist (`cmid` None).
     """
-    importing = _brings_activities(observed, blueprint)
+    importing = _brings_activities(course, observed, blueprint)
     if course.news_forum_name is not None:
         if observed is None or observed.news_forum_cmid is None:
             run.changes.append(Change("forum", "rename", "announcements forum", {
@@ -277,9 +281,18 @@ def _shown(timestamp: int, zone: str) -> str:
     return datetime.fromtimestamp(timestamp, ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _brings_activities(observed: ObservedCourse | None, blueprint: ObservedCourse | None) -> bool:
+def _to_repair(course: DesiredCourse, observed: ObservedCourse, blueprint: ObservedCourse | None) -> list[str]:
+    """What an import a crash cut off left out, for a repair (which deletes the course's activities and imports them
+    again). Nothing once the run was welcomed: the post waits for a complete import, so an activity missing since is
+    one a trainer removed, and a repair would take the participants' submissions, posts and answers with it."""
+    if course.welcome is not None and course.welcome.subject in observed.post_subjects:
+        return []
+    return observed.missing_after_import(blueprint)
+
+
+def _brings_activities(course: DesiredCourse, observed: ObservedCourse | None, blueprint: ObservedCourse | None) -> bool:
     """This push imports the blueprint's activities (a new course, one without activities, or a repair)."""
-    return observed is None or not observed.content_modules() or bool(observed.missing_after_import(blueprint))
+    return observed is None or not observed.content_modules() or bool(_to_repair(course, observed, blueprint))
 
 
 def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
@@ -293,7 +306,7 @@ def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: R
     """
     if not course.dates:
         return False
-    if observed is None or _brings_activities(observed, blueprint):
+    if observed is None or _brings_activities(course, observed, blueprint):
         run.notes.append(f"{len(course.dates)} activity dates wait for the import and then for Moodle's cron, which "
                          "creates the activities' calendar events (usually within minutes): push again afterwards, "
                          "or let the nightly sync move them")
@@ -386,7 +399,7 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
         _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         dates_wait = _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
         _post_change(course, observed, run, dates_wait)
-        if dates_wait and _cron_overdue(observed, site):
+        if dates_wait and _cron_overdue(course, observed, site):
             overdue.append(course.run_id)
     competency_changes(read, site, plan)
     course_ids = {idnumber: observed.course.id for idnumber, observed in site.courses.items()}
@@ -395,7 +408,7 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
     if overdue:
         plan.warnings.append(
             f"Moodle's cron seems not to run: the activities' calendar events of run(s) {', '.join(overdue)} are "
-            f"still missing more than {CRON_OVERDUE_SECONDS // 3600} hours after their courses were made, so their "
+            f"still missing more than {CRON_OVERDUE_SECONDS // 3600} hours after their courses last changed, so their "
             "dates stay on the blueprint's placeholder day and their welcome posts wait; check Site administration › "
             "Server › Tasks › Task processing (admin/cli/cron.php should run every minute)")
     return plan
@@ -406,11 +419,13 @@ CRON_OVERDUE_SECONDS = 6 * 3600
 (a working cron makes them within minutes of the import)"""
 
 
-def _cron_overdue(observed: ObservedCourse | None, site: ObservedSite) -> bool:
-    """The run's course exists with its activities, but Moodle's cron has not made their events for hours."""
-    if observed is None or not observed.content_modules() or not observed.course.timecreated:
+def _cron_overdue(course: DesiredCourse, observed: ObservedCourse | None, site: ObservedSite) -> bool:
+    """The run's course has its activities (no import or repair is due), but Moodle's cron has not made their events
+    for hours since the course or its contents last changed (Moodle's `timecreated`, and `cacherev`, a time too)."""
+    if observed is None or _brings_activities(course, observed, site.blueprints.get(course.blueprint_idnumber)):
         return False
-    return site.observed_at - observed.course.timecreated > CRON_OVERDUE_SECONDS
+    since = max(observed.course.timecreated, observed.course.cacherev)
+    return bool(since) and site.observed_at - since > CRON_OVERDUE_SECONDS
 
 
 def _not_read(why: str) -> str:

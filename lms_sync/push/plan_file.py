@@ -34,8 +34,10 @@ def _digest(value: Any) -> str:
 
 
 def _course(observed: ObservedCourse) -> dict[str, Any]:
-    """The Moodle course's fields beside what was observed in it, flat: digests stay those of earlier plan files."""
-    return asdict(observed.course) | {name: value for name, value in asdict(observed).items() if name != "course"}
+    """The Moodle course's fields beside what was observed in it, flat: digests stay those of earlier plan files
+    (`timecreated`, read since, never changes and is left out for that)."""
+    fields = {name: value for name, value in asdict(observed.course).items() if name != "timecreated"}
+    return fields | {name: value for name, value in asdict(observed).items() if name != "course"}
 
 
 def _plain(value: Any) -> Any:

@@ -67,9 +67,12 @@ def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events_and_only_
     assert set(_dates(live_moodle, pushed.course_id).values()) <= {"2099-01-04 23:59", "2099-01-04 18:00",
                                                                      "2099-01-18 23:59"}
     assert _announcements(live_moodle, pushed.course_id) == []  # nobody was greeted into the placeholder dates
-    # Hours without cron are said as a warning (sync --quiet prints it): the course as if made 7 hours ago.
-    live_moodle.php(f"$DB->set_field('course', 'timecreated', time() - 7 * 3600, ['id' => {pushed.course_id}]);"
-                    " return 1;")
+    # Hours without cron are said as a warning (sync --quiet prints it): the course as if made and last changed 7 hours
+    # ago (timecreated, and cacherev, Moodle's revision of the contents, which is a time too).
+    live_moodle.php(f"""foreach (['timecreated', 'cacherev'] as $field) {{
+                            $DB->set_field('course', $field, time() - 7 * 3600, ['id' => {pushed.course_id}]);
+                        }}
+                        return 1;""")
     waiting = json.loads(pushed.ws.cli("plan", "--json").output)["warnings"]
     assert any(w.startswith("Moodle's cron seems not to run: the activities' calendar events of run(s) ")
                for w in waiting), waiting
