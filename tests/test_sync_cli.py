@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 
 import pytest
 
@@ -135,6 +136,21 @@ def test_the_journal_keeps_a_catalogue_error_without_the_address_it_quotes(world
     assert journaled["errors"] == [error | {"message": error["message"].replace("m.schulze@qm.example.org",
                                                                                 "(an e-mail address)")}]
     assert "sync-b.csv:" in journaled["errors"][0]["message"] and "schulze" not in json.dumps(journaled)
+
+
+def test_a_moodle_whose_cron_does_not_run_is_named_by_the_quiet_nightly_sync_and_journaled(world):
+    assert world.sync("sync").exit_code == 0
+    assert "cron seems not to run" not in world.sync("sync").output  # minutes after the import: cron may come
+    for course in world.fake.site.courses.values():
+        if course.idnumber.startswith("lms-sync-"):  # made and last changed 7 hours ago, and still no cron
+            course.timecreated = course.cacherev = int(time.time()) - 7 * 3600
+    quiet = world.sync("sync", "--quiet")
+    assert quiet.exit_code == 0
+    [warning] = [line for line in quiet.stderr.splitlines() if "cron" in line]
+    assert warning.startswith("warning: push: Moodle's cron seems not to run: the activities' calendar events of "
+                              "run(s) sync-a, sync-b are still missing more than 6 hours after their courses last changed")
+    journaled = json.loads(world.sync("runs", "--json").stdout)["runs"][0]
+    assert warning.removeprefix("warning: ") in journaled["warnings"]
 
 
 def test_quiet_prints_only_the_errors(world):
