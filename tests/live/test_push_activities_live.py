@@ -74,8 +74,11 @@ def test_dates_move_to_the_runs_days_once_moodles_cron_made_the_events_and_only_
                         }}
                         return 1;""")
     waiting = json.loads(pushed.ws.cli("plan", "--json").output)["warnings"]
+    made = live_moodle.count("event", "courseid = :course AND modulename <> ''", {"course": pushed.course_id})
+    # Warned exactly while Moodle holds none of the activities' events (in the whole live suite another test's cron
+    # run has been seen to make them early: then there is nothing to warn about).
     assert any(w.startswith("Moodle's cron seems not to run: the activities' calendar events of run(s) ")
-               for w in waiting), waiting
+               for w in waiting) == (made == 0), (made, waiting)
     tasks = live_moodle.admin_cli("adhoc_task.php", "--execute", REFRESH_TASK)
     assert tasks.returncode == 0, tasks.stdout + tasks.stderr
     plan = pushed.ws.cli("plan")
