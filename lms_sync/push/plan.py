@@ -415,7 +415,7 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
 
 
 CRON_OVERDUE_SECONDS = 6 * 3600
-"""how long after its course was made a run's activity events may be missing before push says cron does not run
+"""how long after its course last changed a run's activity events may be missing before push says cron does not run
 (a working cron makes them within minutes of the import)"""
 
 
