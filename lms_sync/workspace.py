@@ -33,11 +33,11 @@ class Workspace:
     failed_runs: set[str] = field(default_factory=set)
 
     def skipped(self) -> list[tuple[str | None, str]]:
-        """(run id, problem) for each problem; the run is the one the problem line names ('[run ID]' at its end or
-        'run ID:' at its start), None for a problem of a whole file."""
+        """(run id, "<problem> (run skipped)") for each problem, as sync and push report and journal it; the run is
+        the one the problem line names ('[run ID]' at its end or 'run ID:' at its start), None for a whole file's."""
         return [(next((run_id for run_id in sorted(self.failed_runs)
-                       if problem.endswith(f"[run {run_id}]") or problem.startswith(f"run {run_id}:")), None), problem)
-                for problem in self.problems]
+                       if problem.endswith(f"[run {run_id}]") or problem.startswith(f"run {run_id}:")), None),
+                 f"{problem} (run skipped)") for problem in self.problems]
 
 
 def load_workspace(settings: Settings, *, catalogue: Path | None = None, templates_dir: Path | None = None,

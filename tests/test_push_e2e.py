@@ -188,14 +188,31 @@ def test_a_changed_catalogue_yields_only_the_minimal_changes(world, catalogue):
     assert len(course["suspended"]) == 1 and course["suspended"][0] in ",".join(removed).lower()
 
 
-@pytest.mark.parametrize("shard", range(SHARDS))
-def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(httpx_mock, catalogue, tmp_path,
-                                                                                     shard):
+def _replayed_site(httpx_mock, catalogue: Path) -> tuple[FakeMoodle, CrashReplay]:
+    """The fake with the blueprint and every catalogue account, behind a crash replay."""
     fake = FakeMoodle("5.0")
     replay = CrashReplay(fake)
     httpx_mock.add_callback(replay, is_reusable=True, is_optional=True)
     seed_blueprint(fake)
     seed_accounts(fake, catalogue)
+    return fake, replay
+
+
+def _crash_then_rerun(replay: CrashReplay, config: Path, index: int, expected: dict[str, object]) -> None:
+    """A push that crashes before request `index` (exit 3), then one run again: it ends as the uninterrupted push did."""
+    replay.crash_at(index)  # requests before `index` answered as in the uninterrupted push
+    crashed = run_cli(config, "push")
+    assert crashed.exit_code == 3, (index, crashed.output)
+    replay.recover()
+    resumed = run_cli(config, "push")
+    assert resumed.exit_code == 0, (index, resumed.output)
+    assert state(replay.fake) == expected, f"crash before request {index} left a different end state"
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_push(httpx_mock, catalogue, tmp_path,
+                                                                                     shard):
+    fake, replay = _replayed_site(httpx_mock, catalogue)
     scale_id = seed_competency_scale(fake)
     empty_records = tmp_path / "empty-records.db"
     RecordsStore.open(f"sqlite:///{empty_records}").close()  # copied for each start: migrating afresh is slower
@@ -216,25 +233,14 @@ def test_a_crash_after_any_call_then_a_rerun_ends_exactly_like_an_uninterrupted_
         # The records database (and its observation cache) outlives the crash, as on the admin's machine.
         (here := tmp_path / f"crash-{index}").mkdir()
         shutil.copyfile(empty_records, here / "records.db")
-        config = config_in(here)
-        replay.crash_at(index)  # requests before `index` answered as in the uninterrupted push
-        crashed = run_cli(config, "push")
-        assert crashed.exit_code == 3, (index, crashed.output)
-        replay.recover()
-        resumed = run_cli(config, "push")
-        assert resumed.exit_code == 0, (index, resumed.output)
-        assert state(fake) == expected, f"crash before request {index} left a different end state"
+        _crash_then_rerun(replay, config_in(here), index, expected)
 
 
 def test_a_crash_after_any_call_of_the_push_that_moves_the_dates_and_posts_leaves_no_twin_post(httpx_mock, catalogue,
                                                                                                tmp_path):
     """The welcome post goes out with the push after Moodle's cron, the one that moves the dates: crashed before any
     of its requests and run again, it ends with the dates moved and exactly one welcome post per course."""
-    fake = FakeMoodle("5.0")
-    replay = CrashReplay(fake)
-    httpx_mock.add_callback(replay, is_reusable=True, is_optional=True)
-    seed_blueprint(fake)
-    seed_accounts(fake, catalogue)
+    fake, replay = _replayed_site(httpx_mock, catalogue)
     config = write_config(fake, tmp_path, catalogue, seed_competency_scale(fake))
     assert run_cli(config, "push").exit_code == 0
     fake.run_cron()
@@ -249,12 +255,7 @@ def test_a_crash_after_any_call_of_the_push_that_moves_the_dates_and_posts_leave
     assert any(b"mod_forum_add_discussion" in exchange.body for exchange in replay.exchanges)
     for index in range(len(replay.exchanges)):
         shutil.copyfile(before, records)
-        replay.crash_at(index)
-        assert run_cli(config, "push").exit_code == 3, index
-        replay.recover()
-        resumed = run_cli(config, "push")
-        assert resumed.exit_code == 0, (index, resumed.output)
-        assert state(fake) == expected, f"crash before request {index} left a different end state"
+        _crash_then_rerun(replay, config, index, expected)
 
 
 def test_bad_catalogue_entries_skip_only_their_runs(world, catalogue):

@@ -150,9 +150,8 @@ def push_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
         entry.status = "partial" if workspace.problems or report.failures else "ok"
         entry.counts = {"planned": report.plan.counts(), "applied": dict(report.applied)}
         entry.warnings = report.warnings  # push's own; the catalogue's may name people (see SyncReport.push_warnings)
-        entry.errors = [{"step": "catalogue", "run_id": run, "message": f"{problem} (run skipped)"}
-                        for run, problem in workspace.skipped()]
-        entry.errors += [{"step": "push", "run_id": None if run == "-" else run, "message": redact(message)}
+        entry.errors = [{"step": "catalogue", "run_id": run, "message": message} for run, message in workspace.skipped()]
+        entry.errors += [{"step": "push", "run_id": None if run == "-" else run, "message": message}
                          for run, messages in report.failures.items() for message in messages]
     if as_json:
         payload = report.as_dict() | {"skipped": workspace.problems}

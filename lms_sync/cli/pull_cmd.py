@@ -66,8 +66,8 @@ def pull_command(app: AppContext, run_ids: tuple[str, ...], catalogue: Path | No
                               sync_run_id=entry.run_id, on_course_done=advance)
         entry.status = "failed" if report.aborted else "partial" if report.failed or skipped_runs else "ok"
         entry.counts = {"pulled": report.as_dict()["totals"]}
-        entry.errors = [{"step": "pull", "run_id": c.run_id, "message": redact(c.error or c.status)}
-                        for c in report.failed] + ([{"step": "pull", "run_id": None, "message": redact(str(report.aborted))}]
+        entry.errors = [{"step": "pull", "run_id": c.run_id, "message": c.error or c.status}
+                        for c in report.failed] + ([{"step": "pull", "run_id": None, "message": str(report.aborted)}]
                                                    if report.aborted else [])
     if as_json:  # an abort's error object is then the one JSON answer on stdout (docs/cli.md)
         report.raise_if_aborted()

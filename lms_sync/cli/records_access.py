@@ -23,7 +23,6 @@ from lms_sync.records.lock import run_lock
 from lms_sync.records.observation_cache import ObservationCache
 from lms_sync.records.queries import CourseRoles
 from lms_sync.records.store import RecordsStore
-from lms_sync.redaction import redact
 
 
 @contextmanager
@@ -101,7 +100,7 @@ def journaled(app: AppContext, command: str, wait: float) -> Iterator[JournalEnt
             yield entry
         except BaseException as error:
             entry.status = "failed"
-            entry.errors.append({"step": command, "run_id": None, "message": redact(f"{type(error).__name__}: {error}")})
+            entry.errors.append({"step": command, "run_id": None, "message": f"{type(error).__name__}: {error}"})
             raise
         finally:
             store.finish_sync_run(run_id, entry.status, entry.counts, entry.errors, warnings=entry.warnings,

@@ -129,11 +129,11 @@ def _course_changes(course: DesiredCourse, observed: ObservedCourse | None, run:
     if not observed.content_modules():
         _import_changes(course, blueprint, run)
         return
-    if missing := _to_repair(course, observed, blueprint):
+    if (missing := observed.missing_after_import(blueprint)) and not _welcomed(course, observed):
         _repair_changes(course, observed, blueprint, missing, run)
         return
-    if lacking := observed.missing_after_import(blueprint):
-        run.notes.append(f"the course lacks {', '.join(lacking)} of the blueprint: not imported again, since the run "
+    if missing:
+        run.notes.append(f"the course lacks {', '.join(missing)} of the blueprint: not imported again, since the run "
                          "was welcomed (its import was complete, so a trainer removed them) and a repair would delete "
                          "the participants' work; add them in Moodle if they are wanted")
     run.unchanged += 1
@@ -232,7 +232,7 @@ def _post_change(course: DesiredCourse, observed: ObservedCourse | None, run: Ru
     stays, whatever the dates."""
     if course.welcome is None:
         return
-    if observed is not None and course.welcome.subject in observed.post_subjects:
+    if observed is not None and _welcomed(course, observed):
         run.unchanged += 1
     elif dates_wait:
         run.notes.append("the welcome post waits for the activity dates, so participants are not greeted into a course "
@@ -243,13 +243,12 @@ def _post_change(course: DesiredCourse, observed: ObservedCourse | None, run: Ru
 
 
 def _activity_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
-                      blueprint: ObservedCourse | None) -> None:
+                      blueprint: ObservedCourse | None, importing: bool) -> None:
     """The announcements forum's name, and the activities' group modes (a trainer may have changed them).
 
     A course still to be imported gets the blueprint's group modes with its activities, so those are compared;
     its own forum, made with the course, and its activities get their ids once they exist (`cmid` None).
     """
-    importing = _brings_activities(course, observed, blueprint)
     if course.news_forum_name is not None:
         if observed is None or observed.news_forum_cmid is None:
             run.changes.append(Change("forum", "rename", "announcements forum", {
@@ -281,22 +280,20 @@ def _shown(timestamp: int, zone: str) -> str:
     return datetime.fromtimestamp(timestamp, ZoneInfo(zone)).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _to_repair(course: DesiredCourse, observed: ObservedCourse, blueprint: ObservedCourse | None) -> list[str]:
-    """What an import a crash cut off left out, for a repair (which deletes the course's activities and imports them
-    again). Nothing once the run was welcomed: the post waits for a complete import, so an activity missing since is
-    one a trainer removed, and a repair would take the participants' submissions, posts and answers with it."""
-    if course.welcome is not None and course.welcome.subject in observed.post_subjects:
-        return []
-    return observed.missing_after_import(blueprint)
+def _welcomed(course: DesiredCourse, observed: ObservedCourse) -> bool:
+    """The run's welcome post is in its course. The post waits for a complete import, so an activity missing since is
+    one a trainer removed: it is never repaired (which deletes the course's activities and imports them again), as
+    that would take the participants' submissions, posts and answers with it."""
+    return course.welcome is not None and course.welcome.subject in observed.post_subjects
 
 
 def _brings_activities(course: DesiredCourse, observed: ObservedCourse | None, blueprint: ObservedCourse | None) -> bool:
     """This push imports the blueprint's activities (a new course, one without activities, or a repair)."""
-    return observed is None or not observed.content_modules() or bool(_to_repair(course, observed, blueprint))
+    return observed is None or not observed.content_modules() or (
+        not _welcomed(course, observed) and bool(observed.missing_after_import(blueprint)))
 
 
-def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan,
-                  blueprint: ObservedCourse | None) -> bool:
+def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: RunPlan, importing: bool) -> bool:
     """Moves of the activities' calendar events to their run's days (Moodle moves the activity's date with them);
     True while dates wait for the import or for Moodle's cron.
 
@@ -306,7 +303,7 @@ def _date_changes(course: DesiredCourse, observed: ObservedCourse | None, run: R
     """
     if not course.dates:
         return False
-    if observed is None or _brings_activities(course, observed, blueprint):
+    if observed is None or importing:
         run.notes.append(f"{len(course.dates)} activity dates wait for the import and then for Moodle's cron, which "
                          "creates the activities' calendar events (usually within minutes): push again afterwards, "
                          "or let the nightly sync move them")
@@ -392,14 +389,16 @@ def diff(courses: Sequence[DesiredCourse], site: ObservedSite, push: PushSetting
             continue
         if observed is None and _cannot_create(course, site, run):
             continue
-        _course_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
+        blueprint = site.blueprints.get(course.blueprint_idnumber)
+        importing = _brings_activities(course, observed, blueprint)
+        _course_changes(course, observed, run, blueprint)
         user_ids = _enrolment_changes(course, observed, site, push, unusable, run)
         _group_changes(course, observed, user_ids, run, prune)
         _event_changes(course, observed, run, prune, site.ws_userid)
-        _activity_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
-        dates_wait = _date_changes(course, observed, run, site.blueprints.get(course.blueprint_idnumber))
+        _activity_changes(course, observed, run, blueprint, importing)
+        dates_wait = _date_changes(course, observed, run, importing)
         _post_change(course, observed, run, dates_wait)
-        if dates_wait and _cron_overdue(course, observed, site):
+        if dates_wait and not importing and observed is not None and _cron_overdue(observed, site):
             overdue.append(course.run_id)
     competency_changes(read, site, plan)
     course_ids = {idnumber: observed.course.id for idnumber, observed in site.courses.items()}
@@ -419,11 +418,9 @@ CRON_OVERDUE_SECONDS = 6 * 3600
 (a working cron makes them within minutes of the import)"""
 
 
-def _cron_overdue(course: DesiredCourse, observed: ObservedCourse | None, site: ObservedSite) -> bool:
-    """The run's course has its activities (no import or repair is due), but Moodle's cron has not made their events
-    for hours since the course or its contents last changed (Moodle's `timecreated`, and `cacherev`, a time too)."""
-    if observed is None or _brings_activities(course, observed, site.blueprints.get(course.blueprint_idnumber)):
-        return False
+def _cron_overdue(observed: ObservedCourse, site: ObservedSite) -> bool:
+    """Moodle's cron has not made the events of a course's activities (no import or repair is due) for hours since the
+    course or its contents last changed (Moodle's `timecreated`, and `cacherev`, a time too)."""
     since = max(observed.course.timecreated, observed.course.cacherev)
     return bool(since) and site.observed_at - since > CRON_OVERDUE_SECONDS
 

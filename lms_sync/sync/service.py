@@ -148,8 +148,8 @@ class _Sync:
     def workspace(self) -> Workspace:
         workspace = load_workspace(self.settings)
         self.report.warnings = list(workspace.warnings)
-        for run_id, problem in workspace.skipped():
-            self.fail("catalogue", run_id, f"{problem} (run skipped)")
+        for run_id, message in workspace.skipped():
+            self.fail("catalogue", run_id, message)
         return workspace
 
     def check(self, steps: Sequence[str]) -> None:
