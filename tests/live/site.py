@@ -131,6 +131,6 @@ class LiveMoodle:
     def _answers(self) -> bool:
         try:
             self.ws("core_webservice_get_site_info")
-        except (httpx.HTTPError, MoodleSaysNo):
+        except (httpx.HTTPError, MoodleSaysNo, ValueError):  # ValueError: a dying server's empty or cut-off answer
             return False
         return True
